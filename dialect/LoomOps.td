@@ -1,0 +1,7 @@
+// All ops of the loom dialect, one .td per op family.
+#ifndef LOOM_OPS_TD
+#define LOOM_OPS_TD
+
+include "LoomCore.td"
+
+#endif // LOOM_OPS_TD

@@ -1,0 +1,37 @@
+// Passes over the loom dialect.
+#ifndef LOOM_PASSES_TD
+#define LOOM_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def LoomFuseElementwise : Pass<"loom-fuse-elementwise", "::loom::ModelOp"> {
+  let summary = "Mark elementwise ops to be computed inside their producer's loops";
+  let description = [{
+    An elementwise op (activation, add, mul) whose input is produced by a
+    layer op is fused into that producer: it gets `loom.fused` and is
+    inlined into the producer's schedule instead of making a pass of its own
+    over memory. Ops that feed a model output are fused too; the output is
+    still materialized once.
+  }];
+  let options = [
+    Option<"enable", "enable", "bool", /*default=*/"true",
+           "Fuse elementwise ops (false keeps every op in its own loop nest)">,
+  ];
+}
+
+def LoomAssignSchedules : Pass<"loom-assign-schedules", "::loom::ModelOp"> {
+  let summary = "Attach a schedule name and its knob values to every layer op";
+  let description = [{
+    Sets `loom.schedule = {name = "<op>_<target>", <knob> = <value>, ...}` on
+    each layer op from the schedule library's defaults for the target, then
+    applies overrides given as `<layer-or-op>.<knob>=<value>`.
+  }];
+  let options = [
+    Option<"target", "target", "std::string", /*default=*/"\"cpu\"",
+           "Schedule class: cpu or cuda">,
+    ListOption<"knobs", "knob", "std::string",
+               "Knob overrides, each <layer-or-op>.<knob>=<value>">,
+  ];
+}
+
+#endif // LOOM_PASSES_TD

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs Loom's build and test dependencies from Debian 12 packages when
+# any is missing. Safe to run again: it installs nothing when all are there.
+set -euo pipefail
+
+packages=(
+  # compiler toolchain and build
+  g++ cmake ninja-build
+  # LLVM/MLIR 19 (FileCheck and lit are in llvm-19-tools) and Halide 14
+  llvm-19-dev llvm-19-tools libmlir-19-dev mlir-19-tools libhalide14-0-dev
+  # C++ libraries
+  libfmt-dev libcli11-dev
+  # the independent reference of the numeric tests
+  python3-torch python3-numpy
+)
+if [[ "${1:-}" == "--bench" ]]; then
+  # PyTorch's fast BLAS, so benchmarks compare against the peer at its best
+  packages+=(libopenblas0-pthread)
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+if [[ ${#missing[@]} -eq 0 ]]; then
+  echo "setup: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "setup: installing ${missing[*]}"
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then
+  sudo="sudo"
+fi
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
