@@ -1,0 +1,413 @@
+// The loomc driver: parse, run the pass pipeline, lower through Halide, and
+// write the requested artifact.
+#include "lib/Driver/Driver.h"
+
+#include "lib/Driver/Artifacts.h"
+#include "lib/Halide/Emitter.h"
+#include "lib/Parse/Parser.h"
+#include "lib/Runtime/Safetensors.h"
+#include "lib/Transforms/Passes.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "mlir/Support/Timing.h"
+#include "llvm/ADT/ScopeExit.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <Halide.h>
+#include <fmt/format.h>
+
+#include <fstream>
+#include <sstream>
+
+#ifndef LOOM_RUNTIME_LIBRARY
+#error "LOOM_RUNTIME_LIBRARY must name libloomrt.a"
+#endif
+
+using namespace mlir;
+
+namespace loom {
+namespace {
+
+/// Errors of the driver itself (not tied to a location in the spec).
+int fail(const std::string &message) {
+  llvm::errs() << "loomc: error: " << message << "\n";
+  return 1;
+}
+
+struct ResolvedTarget {
+  Halide::Target halide;
+  ScheduleTarget schedule = ScheduleTarget::Cpu;
+  std::string scheduleName = "cpu";
+  bool linkableHere = true; // can be linked into an executable on this machine
+};
+
+std::optional<ResolvedTarget> resolveTarget(const std::string &name) {
+  ResolvedTarget target;
+  // The CUDA host part uses AVX2 only, so GPU artifacts built here also run
+  // on GPU machines whose CPUs lack AVX-512.
+  static const char *avx2 = "x86-64-linux-sse41-avx-f16c-fma-avx2";
+  if (name == "host") {
+    target.halide = Halide::get_host_target();
+  } else if (name == "x86-64-avx2") {
+    target.halide = Halide::Target(avx2);
+  } else if (name == "x86-64-avx512") {
+    target.halide = Halide::Target(std::string(avx2) + "-avx512-avx512_skylake");
+  } else if (name == "arm64") {
+    target.halide = Halide::Target("arm-64-linux");
+    target.linkableHere = false;
+  } else if (name == "cuda") {
+    target.halide = Halide::Target(std::string(avx2) + "-cuda-cuda_capability_86");
+    target.schedule = ScheduleTarget::Cuda;
+    target.scheduleName = "cuda";
+  } else {
+    return std::nullopt;
+  }
+  return target;
+}
+
+/// A scratch directory removed when the compilation ends (kept when
+/// LOOM_KEEP_TEMPS is set, to debug the generated glue).
+struct ScratchDirectory {
+  llvm::SmallString<128> path;
+  ~ScratchDirectory() {
+    if (!path.empty() && !getenv("LOOM_KEEP_TEMPS"))
+      llvm::sys::fs::remove_directories(path);
+  }
+  std::string file(llvm::StringRef name) const {
+    llvm::SmallString<128> result(path);
+    llvm::sys::path::append(result, name);
+    return std::string(result);
+  }
+};
+
+bool writeText(const std::string &path, const std::string &text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  return static_cast<bool>(out);
+}
+
+/// Moves a finished artifact into place; the rename is atomic, so an
+/// interrupted loomc never leaves a half-written output.
+int publish(const std::string &from, const std::string &to) {
+  if (to == "-") {
+    std::ifstream in(from, std::ios::binary);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    llvm::outs() << buffer.str();
+    return 0;
+  }
+  llvm::SmallString<128> temporary(to);
+  temporary += ".loomc-tmp";
+  if (std::error_code error = llvm::sys::fs::copy_file(from, temporary))
+    return fail(fmt::format("cannot write '{}': {}", to, error.message()));
+  if (std::error_code error = llvm::sys::fs::rename(temporary, to)) {
+    llvm::sys::fs::remove(temporary);
+    return fail(fmt::format("cannot write '{}': {}", to, error.message()));
+  }
+  return 0;
+}
+
+/// Runs a tool (the C++ compiler, ar); its output goes to our stderr.
+int runTool(const std::string &program, const std::vector<std::string> &arguments) {
+  auto path = llvm::sys::findProgramByName(program);
+  if (!path)
+    return fail(fmt::format("cannot find '{}' on PATH (set LOOM_CXX to a C++ compiler)",
+                            program));
+  std::vector<llvm::StringRef> argv = {*path};
+  for (const std::string &argument : arguments)
+    argv.push_back(argument);
+  std::string message;
+  int status = llvm::sys::ExecuteAndWait(*path, argv, std::nullopt, {}, 0, 0, &message);
+  if (status != 0)
+    return fail(fmt::format("'{} {}' failed{}{}", program, fmt::join(arguments, " "),
+                            message.empty() ? "" : ": ", message));
+  return 0;
+}
+
+std::string cxxCompiler() {
+  if (const char *fromEnvironment = getenv("LOOM_CXX"))
+    return fromEnvironment;
+  return "c++";
+}
+
+/// Checks every parameter against a weights file at compile time, so a
+/// missing or misshaped tensor is reported before anything is built.
+int checkWeights(const ModelInterface &model, const std::string &path) {
+  try {
+    auto file = runtime::SafetensorsFile::open(path);
+    for (const TensorInfo &param : model.params) {
+      const runtime::SafetensorsTensor *tensor = file->find(param.name);
+      if (!tensor)
+        return fail(fmt::format("weights '{}' have no tensor '{}' (expected {} [{}])",
+                                path, param.name, param.isInt32 ? "I32" : "F32",
+                                fmt::join(param.shape, ", ")));
+      std::string expectedType = param.isInt32 ? "I32" : "F32";
+      if (tensor->dtype != expectedType)
+        return fail(fmt::format("tensor '{}' in '{}' has dtype {} but the model expects {}",
+                                param.name, path, tensor->dtype, expectedType));
+      if (tensor->shape != param.shape)
+        return fail(fmt::format("tensor '{}' in '{}' has shape [{}] but the model "
+                                "expects [{}]",
+                                param.name, path, fmt::join(tensor->shape, ", "),
+                                fmt::join(param.shape, ", ")));
+    }
+  } catch (const std::exception &error) {
+    return fail(error.what());
+  }
+  return 0;
+}
+
+OwningOpRef<ModuleOp> parseInput(const CompileOptions &options, llvm::SourceMgr &sources,
+                                 MLIRContext &context) {
+  std::string message;
+  auto buffer = openInputFile(options.inputPath, &message);
+  if (!buffer) {
+    fail(message);
+    return nullptr;
+  }
+  sources.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
+  if (llvm::StringRef(options.inputPath).ends_with(".mlir"))
+    return parseSourceFile<ModuleOp>(sources, &context);
+  return parseLoomSource(sources, &context);
+}
+
+/// Builds an executable, a static library or a shared library from the
+/// pipeline and the generated glue.
+int buildArtifact(const CompileOptions &options, const ResolvedTarget &target,
+                  LoweredModel &lowered, const ModelInterface &model,
+                  const ScratchDirectory &scratch) {
+  if (!target.linkableHere)
+    return fail(fmt::format("target '{}' cannot be linked on this machine; use "
+                            "--emit=obj, asm or stmt",
+                            options.target));
+  if (options.outputPath == "-")
+    return fail("--emit=" + options.emit + " needs an output file: pass -o FILE");
+  std::string fnName = model.name + "_halide";
+  std::string pipelinePrefix = scratch.file(model.name + "_pipeline");
+  try {
+    lowered.pipeline.compile_to_static_library(pipelinePrefix, lowered.arguments, fnName,
+                                               target.halide);
+  } catch (const Halide::Error &error) {
+    return fail(fmt::format("Halide could not compile model '{}': {}", model.name,
+                            error.what()));
+  }
+
+  GlueOptions glue;
+  glue.withMain = options.emit == "exe";
+  glue.embedWeights = options.embedWeights;
+  glue.randomSeed = options.randomSeed.value_or(-1);
+  glue.usesGpu = target.schedule == ScheduleTarget::Cuda;
+  if (options.weightsPath && !options.embedWeights) {
+    llvm::SmallString<256> absolute(*options.weightsPath);
+    llvm::sys::fs::make_absolute(absolute);
+    glue.defaultWeightsPath = std::string(absolute);
+  }
+  std::string gluePath = scratch.file("glue.cpp");
+  if (!writeText(gluePath, generateGlue(model, glue)))
+    return fail("cannot write the generated glue to " + gluePath);
+
+  std::vector<std::string> objects;
+  std::string cxx = cxxCompiler();
+  std::string glueObject = scratch.file("glue.o");
+  if (int status = runTool(cxx, {"-O2", "-fPIC", "-c", gluePath, "-I",
+                                 LOOM_RUNTIME_INCLUDE_DIR, "-o", glueObject}))
+    return status;
+  objects.push_back(glueObject);
+  if (options.embedWeights) {
+    llvm::SmallString<256> absolute(*options.weightsPath);
+    llvm::sys::fs::make_absolute(absolute);
+    std::string asmPath = scratch.file("weights.s");
+    std::string weightsObject = scratch.file("weights.o");
+    if (!writeText(asmPath, generateEmbeddedWeightsAsm(model, std::string(absolute))))
+      return fail("cannot write " + asmPath);
+    if (int status = runTool(cxx, {"-c", asmPath, "-o", weightsObject}))
+      return status;
+    objects.push_back(weightsObject);
+  }
+
+  std::string pipelineArchive = pipelinePrefix + ".a";
+  std::string built = scratch.file("artifact");
+  if (options.emit == "exe") {
+    std::vector<std::string> arguments = objects;
+    arguments.insert(arguments.end(), {pipelineArchive, LOOM_RUNTIME_LIBRARY, "-o", built,
+                                       "-lpthread", "-ldl", "-lm"});
+    if (int status = runTool(cxx, arguments))
+      return status;
+  } else if (options.emit == "shared") {
+    std::vector<std::string> arguments = {"-shared"};
+    arguments.insert(arguments.end(), objects.begin(), objects.end());
+    arguments.insert(arguments.end(), {pipelineArchive, LOOM_RUNTIME_LIBRARY, "-o", built,
+                                       "-lpthread", "-ldl", "-lm"});
+    if (int status = runTool(cxx, arguments))
+      return status;
+  } else { // lib: one archive holding the glue, the pipeline and the runtime
+    std::string script = "CREATE " + built + "\nADDLIB " + pipelineArchive +
+                         "\nADDLIB " + LOOM_RUNTIME_LIBRARY + "\n";
+    for (const std::string &object : objects)
+      script += "ADDMOD " + object + "\n";
+    script += "SAVE\nEND\n";
+    std::string scriptPath = scratch.file("archive.mri");
+    if (!writeText(scriptPath, script))
+      return fail("cannot write " + scriptPath);
+    // `ar -M` reads its script from stdin.
+    auto ar = llvm::sys::findProgramByName("ar");
+    if (!ar)
+      return fail("cannot find 'ar' on PATH");
+    std::optional<llvm::StringRef> redirects[] = {llvm::StringRef(scriptPath), std::nullopt,
+                                                  std::nullopt};
+    std::string message;
+    if (llvm::sys::ExecuteAndWait(*ar, {*ar, "-M"}, std::nullopt, redirects, 0, 0,
+                                  &message) != 0)
+      return fail("ar -M failed to build the library archive " + message);
+  }
+  if (int status = publish(built, options.outputPath))
+    return status;
+  if (options.emit == "exe")
+    llvm::sys::fs::setPermissions(options.outputPath, llvm::sys::fs::all_read |
+                                                          llvm::sys::fs::all_exe |
+                                                          llvm::sys::fs::owner_write);
+  if (options.emit == "lib" || options.emit == "shared") {
+    // The header and the runtime's C header go next to the library.
+    llvm::SmallString<256> directory(options.outputPath);
+    llvm::sys::path::remove_filename(directory);
+    auto besideOutput = [&](llvm::StringRef name) {
+      llvm::SmallString<256> path(directory);
+      llvm::sys::path::append(path, name);
+      return std::string(path);
+    };
+    std::string headerPath = scratch.file(model.name + ".h");
+    if (!writeText(headerPath, generateHeader(model)))
+      return fail("cannot write " + headerPath);
+    if (int status = publish(headerPath, besideOutput(model.name + ".h")))
+      return status;
+    if (int status = publish(std::string(LOOM_RUNTIME_INCLUDE_DIR) + "/loomrt.h",
+                             besideOutput("loomrt.h")))
+      return status;
+  }
+  return 0;
+}
+
+} // namespace
+
+int compile(const CompileOptions &options) {
+  static const char *emits[] = {"mlir", "scheduled", "stmt", "html", "asm",
+                                "obj",  "exe",       "lib",  "shared"};
+  if (!llvm::is_contained(emits, options.emit))
+    return fail(fmt::format("unknown --emit={} (valid: {})", options.emit,
+                            fmt::join(emits, ", ")));
+  auto target = resolveTarget(options.target);
+  if (!target)
+    return fail(fmt::format("unknown --target={} (valid: host, x86-64-avx2, "
+                            "x86-64-avx512, arm64, cuda)",
+                            options.target));
+  if (options.embedWeights && !options.weightsPath)
+    return fail("--embed-weights needs --weights FILE");
+  if (options.weightsPath && options.randomSeed)
+    return fail("--weights and --random-weights exclude each other");
+
+  MLIRContext context;
+  context.loadDialect<LoomDialect>();
+  llvm::SourceMgr sources;
+  SourceMgrDiagnosticHandler diagnostics(sources, &context);
+
+  DefaultTimingManager timing;
+  timing.setEnabled(options.timePasses);
+  TimingScope rootTiming = timing.getRootScope();
+
+  TimingScope parseTiming = rootTiming.nest("parse");
+  OwningOpRef<ModuleOp> module = parseInput(options, sources, context);
+  if (!module)
+    return 1;
+  parseTiming.stop();
+  if (options.emit == "mlir") {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    module->print(os);
+    return options.outputPath == "-"
+               ? (llvm::outs() << text, 0)
+               : (writeText(options.outputPath, text) ? 0
+                                                      : fail("cannot write " +
+                                                             options.outputPath));
+  }
+
+  PassManager passes(&context);
+  passes.enableTiming(rootTiming);
+  buildLoomPipeline(passes, target->scheduleName, options.knobs, options.fuse);
+  if (failed(passes.run(*module)))
+    return 1;
+  if (options.emit == "scheduled") {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    module->print(os);
+    return options.outputPath == "-"
+               ? (llvm::outs() << text, 0)
+               : (writeText(options.outputPath, text) ? 0
+                                                      : fail("cannot write " +
+                                                             options.outputPath));
+  }
+
+  auto models = llvm::to_vector(module->getOps<ModelOp>());
+  if (models.size() != 1)
+    return fail(fmt::format("the input must hold exactly one loom.model, not {}",
+                            models.size()));
+  ModelOp model = models.front();
+  ModelInterface interface = describeModel(model);
+  if (options.weightsPath)
+    if (int status = checkWeights(interface, *options.weightsPath))
+      return status;
+
+  TimingScope lowerTiming = rootTiming.nest("lower to Halide");
+  FailureOr<LoweredModel> lowered = lowerModelToHalide(model, target->halide);
+  if (failed(lowered))
+    return 1;
+  lowerTiming.stop();
+
+  ScratchDirectory scratch;
+  if (std::error_code error = llvm::sys::fs::createUniqueDirectory("loomc", scratch.path))
+    return fail("cannot create a scratch directory: " + error.message());
+
+  TimingScope codegenTiming = rootTiming.nest("Halide compile + link");
+  std::string fnName = interface.name + "_halide";
+  try {
+    if (options.emit == "stmt" || options.emit == "html") {
+      std::string file = scratch.file("model.stmt");
+      lowered->pipeline.compile_to_lowered_stmt(
+          file, lowered->arguments,
+          options.emit == "stmt" ? Halide::StmtOutputFormat::Text
+                                 : Halide::StmtOutputFormat::HTML,
+          target->halide);
+      return publish(file, options.outputPath);
+    }
+    if (options.emit == "asm") {
+      std::string file = scratch.file("model.s");
+      lowered->pipeline.compile_to_assembly(file, lowered->arguments, fnName,
+                                            target->halide);
+      return publish(file, options.outputPath);
+    }
+    if (options.emit == "obj") {
+      if (options.outputPath == "-")
+        return fail("--emit=obj needs an output file: pass -o FILE");
+      std::string file = scratch.file("model.o");
+      lowered->pipeline.compile_to_object(file, lowered->arguments, fnName,
+                                          target->halide);
+      return publish(file, options.outputPath);
+    }
+  } catch (const Halide::Error &error) {
+    return fail(fmt::format("Halide could not compile model '{}': {}", interface.name,
+                            error.what()));
+  }
+  return buildArtifact(options, *target, *lowered, interface, scratch);
+}
+
+} // namespace loom

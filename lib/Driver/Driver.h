@@ -1,0 +1,32 @@
+// The loomc driver: from a spec to every artifact kind.
+#ifndef LOOM_DRIVER_DRIVER_H
+#define LOOM_DRIVER_DRIVER_H
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace loom {
+
+/// What `loomc` was asked to do; filled from its command line.
+struct CompileOptions {
+  std::string inputPath;
+  std::string outputPath = "-";
+  std::string emit = "exe";   // mlir|scheduled|stmt|html|asm|obj|exe|lib|shared
+  std::string target = "host"; // host|x86-64-avx2|x86-64-avx512|arm64|cuda
+  std::optional<std::string> weightsPath;
+  std::optional<int64_t> randomSeed;
+  bool embedWeights = false;
+  std::vector<std::string> knobs;
+  bool timePasses = false;
+  bool fuse = true;
+};
+
+/// Runs the whole compilation; diagnostics go to stderr. Returns the process
+/// exit code (0 on success).
+int compile(const CompileOptions &options);
+
+} // namespace loom
+
+#endif // LOOM_DRIVER_DRIVER_H

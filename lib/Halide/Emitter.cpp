@@ -1,0 +1,486 @@
+// lowerModelToHalide: plans which Funcs are materialized (fusion groups),
+// emits every op's algorithm, applies its schedule and gathers the outputs.
+#include "lib/Halide/Emitter.h"
+
+#include "lib/Halide/EmitCore.h"
+#include "schedules/ScheduleUtil.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <variant>
+
+using namespace mlir;
+using namespace loom;
+using namespace loom::schedules;
+
+ScheduleTarget loom::scheduleTargetOf(const Halide::Target &target) {
+  return target.has_gpu_feature() ? ScheduleTarget::Cuda : ScheduleTarget::Cpu;
+}
+
+namespace {
+
+/// How an op's result is computed.
+enum class Role {
+  /// A layer op with a schedule of its own; the result of it, or of the last
+  /// elementwise op fused into it, is materialized.
+  Anchor,
+  /// A fused elementwise op computed inside the loops of its anchor.
+  ChainMember,
+  /// A fused elementwise op inlined into its (elementwise) consumers.
+  Inline,
+  /// A fused elementwise op that cannot join a producer and whose consumers
+  /// would recompute it: materialized with a pointwise schedule.
+  Root,
+};
+
+/// The Funcs of an op that its schedule needs beyond the stored one.
+using OpFuncs = std::variant<std::monostate, LinearFuncs, ConvolutionFuncs, NormFuncs,
+                             SoftmaxFuncs, GlobalAvgPool2DFuncs>;
+
+std::vector<int64_t> shapeOf(Value value) {
+  auto shape = cast<RankedTensorType>(value.getType()).getShape();
+  return std::vector<int64_t>(shape.begin(), shape.end());
+}
+
+std::vector<int64_t> halideExtents(const std::vector<int64_t> &shape) {
+  return std::vector<int64_t>(shape.rbegin(), shape.rend());
+}
+
+/// A C identifier for a tensor or output name ("fc.weight" -> "fc_weight").
+std::string identifierFor(StringRef name) {
+  std::string id;
+  for (char ch : name)
+    id += (isalnum(static_cast<unsigned char>(ch)) || ch == '_') ? ch : '_';
+  if (id.empty() || isdigit(static_cast<unsigned char>(id[0])))
+    id = "t_" + id;
+  return id;
+}
+
+Halide::Type halideType(Value value) {
+  Type element = cast<RankedTensorType>(value.getType()).getElementType();
+  return element.isInteger(32) ? Halide::Int(32) : Halide::Float(32);
+}
+
+/// Dense strides and exact bounds: static shapes let Halide drop tail checks.
+template <typename Dimensioned>
+void constrainDense(Dimensioned &&buffer, const std::vector<int64_t> &extents) {
+  int stride = 1;
+  for (size_t dim = 0; dim < extents.size(); ++dim) {
+    buffer.dim(dim).set_bounds(0, static_cast<int>(extents[dim])).set_stride(stride);
+    stride *= static_cast<int>(extents[dim]);
+  }
+}
+
+class Lowering {
+public:
+  Lowering(ModelOp model, const Halide::Target &target)
+      : model(model), target(target), scheduleTarget(scheduleTargetOf(target)) {}
+
+  FailureOr<LoweredModel> run();
+
+private:
+  bool isFused(Operation *op) const {
+    return op->hasAttr("loom.fused") && loom::isElementwise(op);
+  }
+  void plan();
+  std::string uniqueName(StringRef base);
+  LogicalResult emit(Operation *op);
+  LogicalResult schedule(Operation *op);
+  ScheduleContext contextFor(Value stored, KnobValues knobs) const;
+
+  const Tensor &tensor(Value value) const { return tensors.find(value)->second; }
+  const Tensor *optionalTensor(Value value) const {
+    return value ? &tensors.find(value)->second : nullptr;
+  }
+
+  ModelOp model;
+  Halide::Target target;
+  ScheduleTarget scheduleTarget;
+
+  llvm::DenseMap<Operation *, Role> roles;
+  /// Anchor -> the value whose Func it stores.
+  llvm::DenseMap<Operation *, Value> storedValue;
+  /// Materialized values that a loom.output returns -> that output's name.
+  llvm::DenseMap<Value, std::string> outputNames;
+
+  llvm::DenseMap<Value, Tensor> tensors;
+  llvm::DenseMap<Operation *, OpFuncs> opFuncs;
+  llvm::StringSet<> names;
+  unsigned counter = 0;
+};
+
+void Lowering::plan() {
+  Block &body = model.getBody().front();
+  for (Operation &op : body) {
+    if (isa<InputOp, ParamOp, OutputOp>(op) || isFused(&op))
+      continue;
+    roles[&op] = Role::Anchor;
+    // Fuse the elementwise ops that follow, while each is the only consumer
+    // of the previous value and keeps its shape (so the anchor's tiles cover
+    // it exactly).
+    Value current = op.getResult(0);
+    while (current.hasOneUse()) {
+      Operation *user = *current.user_begin();
+      if (!isFused(user) || roles.count(user) ||
+          shapeOf(user->getResult(0)) != shapeOf(op.getResult(0)))
+        break;
+      roles[user] = Role::ChainMember;
+      current = user->getResult(0);
+    }
+    storedValue[&op] = current;
+  }
+  for (Operation &op : body) {
+    if (!isFused(&op) || roles.count(&op))
+      continue;
+    // Inlining into a reduction (a linear, a convolution) or an output would
+    // recompute the op per use: materialize it then.
+    bool elementwiseUsers = llvm::all_of(
+        op.getResult(0).getUsers(), [](Operation *user) { return loom::isElementwise(user); });
+    roles[&op] = elementwiseUsers ? Role::Inline : Role::Root;
+  }
+  llvm::DenseSet<Value> materialized;
+  for (auto &[op, role] : roles) {
+    if (role == Role::Anchor)
+      materialized.insert(storedValue[op]);
+    else if (role == Role::Root)
+      materialized.insert(op->getResult(0));
+  }
+  // A materialized value that a loom.output returns is the pipeline's output
+  // Func itself, named after the (first) output.
+  for (auto output : body.getOps<OutputOp>()) {
+    Value value = output.getValue();
+    if (materialized.contains(value) && !outputNames.count(value))
+      outputNames[value] = identifierFor(output.getName());
+  }
+}
+
+std::string Lowering::uniqueName(StringRef base) {
+  std::string name = base.str();
+  for (unsigned suffix = 1; !names.insert(name).second; ++suffix)
+    name = (base + "_" + Twine(suffix)).str();
+  return name;
+}
+
+LogicalResult Lowering::emit(Operation *op) {
+  Value result = op->getResult(0);
+  std::string name;
+  auto output = outputNames.find(result);
+  if (output != outputNames.end())
+    name = uniqueName(output->second);
+  else
+    name = uniqueName((op->getName().stripDialect() + "_" + Twine(counter++)).str());
+  std::vector<int64_t> shape = shapeOf(result);
+  Halide::Func func;
+
+  auto emitted =
+      llvm::TypeSwitch<Operation *, LogicalResult>(op)
+          .Case([&](LinearOp linear) {
+            LinearFuncs funcs =
+                emitLinear(tensor(linear.getInput()), tensor(linear.getWeight()),
+                           optionalTensor(linear.getBias()), name);
+            func = funcs.result;
+            opFuncs[op] = funcs;
+            return success();
+          })
+          .Case([&](Conv1DOp conv) {
+            ConvolutionFuncs funcs = emitConvolution(
+                tensor(conv.getInput()), tensor(conv.getWeight()),
+                optionalTensor(conv.getBias()), {int64_t(conv.getStride())},
+                {int64_t(conv.getPadding())}, {int64_t(conv.getDilation())},
+                int64_t(conv.getGroups()), name);
+            func = funcs.result;
+            opFuncs[op] = funcs;
+            return success();
+          })
+          .Case([&](Conv2DOp conv) {
+            ConvolutionFuncs funcs = emitConvolution(
+                tensor(conv.getInput()), tensor(conv.getWeight()),
+                optionalTensor(conv.getBias()), conv.getStride(), conv.getPadding(),
+                conv.getDilation(), int64_t(conv.getGroups()), name);
+            func = funcs.result;
+            opFuncs[op] = funcs;
+            return success();
+          })
+          .Case([&](LayerNormOp norm) {
+            NormFuncs funcs = emitLayerNorm(
+                tensor(norm.getInput()), optionalTensor(norm.getWeight()),
+                optionalTensor(norm.getBias()), norm.getEps().convertToDouble(), name);
+            func = funcs.result;
+            opFuncs[op] = funcs;
+            return success();
+          })
+          .Case([&](RMSNormOp norm) {
+            NormFuncs funcs = emitRMSNorm(tensor(norm.getInput()),
+                                          tensor(norm.getWeight()),
+                                          norm.getEps().convertToDouble(), name);
+            func = funcs.result;
+            opFuncs[op] = funcs;
+            return success();
+          })
+          .Case([&](BatchNormOp norm) {
+            func = emitBatchNorm(tensor(norm.getInput()), tensor(norm.getRunningMean()),
+                                 tensor(norm.getRunningVar()), tensor(norm.getWeight()),
+                                 tensor(norm.getBias()),
+                                 norm.getEps().convertToDouble(), name);
+            return success();
+          })
+          .Case([&](ReluOp unary) {
+            func = emitRelu(tensor(unary.getInput()), name);
+            return success();
+          })
+          .Case([&](SiluOp unary) {
+            func = emitSilu(tensor(unary.getInput()), name);
+            return success();
+          })
+          .Case([&](SigmoidOp unary) {
+            func = emitSigmoid(tensor(unary.getInput()), name);
+            return success();
+          })
+          .Case([&](TanhOp unary) {
+            func = emitTanh(tensor(unary.getInput()), name);
+            return success();
+          })
+          .Case([&](SoftplusOp unary) {
+            func = emitSoftplus(tensor(unary.getInput()), name);
+            return success();
+          })
+          .Case([&](GeluOp gelu) {
+            func = emitGelu(tensor(gelu.getInput()), gelu.getApproximate() == "tanh",
+                            name);
+            return success();
+          })
+          .Case([&](AddOp add) {
+            func = emitAdd(tensor(add.getLhs()), tensor(add.getRhs()), shape, name);
+            return success();
+          })
+          .Case([&](MulOp mul) {
+            func = emitMul(tensor(mul.getLhs()), tensor(mul.getRhs()), shape, name);
+            return success();
+          })
+          .Case([&](MaxPool2DOp pool) {
+            auto kernel = pool.getKernel();
+            func = emitMaxPool2D(tensor(pool.getInput()), kernel,
+                                 pool.getStride().value_or(kernel), pool.getPadding(),
+                                 name);
+            return success();
+          })
+          .Case([&](AvgPool2DOp pool) {
+            auto kernel = pool.getKernel();
+            func = emitAvgPool2D(tensor(pool.getInput()), kernel,
+                                 pool.getStride().value_or(kernel), pool.getPadding(),
+                                 name);
+            return success();
+          })
+          .Case([&](GlobalAvgPool2DOp pool) {
+            GlobalAvgPool2DFuncs funcs = emitGlobalAvgPool2D(tensor(pool.getInput()), name);
+            func = funcs.result;
+            opFuncs[op] = funcs;
+            return success();
+          })
+          .Case([&](SoftmaxOp softmax) {
+            int64_t rank = softmax.getType().getRank();
+            int64_t axis = static_cast<int64_t>(softmax.getAxis());
+            if (axis < 0)
+              axis += rank;
+            SoftmaxFuncs funcs = emitSoftmax(tensor(softmax.getInput()), axis, name);
+            func = funcs.result;
+            opFuncs[op] = funcs;
+            return success();
+          })
+          .Case([&](EmbeddingOp embedding) {
+            func = emitEmbedding(tensor(embedding.getIds()),
+                                 tensor(embedding.getTable()), name);
+            return success();
+          })
+          .Case([&](ReshapeOp reshape) {
+            func = emitReshape(tensor(reshape.getInput()), shape, name);
+            return success();
+          })
+          .Case([&](TransposeOp transpose) {
+            func = emitTranspose(tensor(transpose.getInput()), transpose.getPerm(), name);
+            return success();
+          })
+          .Case([&](ConcatOp concat) {
+            std::vector<Tensor> inputs;
+            for (Value input : concat.getInputs())
+              inputs.push_back(tensor(input));
+            int64_t axis = static_cast<int64_t>(concat.getAxis());
+            if (axis < 0)
+              axis += static_cast<int64_t>(shape.size());
+            func = emitConcat(inputs, axis, name);
+            return success();
+          })
+          .Case([&](SliceOp slice) {
+            int64_t rank = static_cast<int64_t>(shape.size());
+            int64_t axis = static_cast<int64_t>(slice.getAxis());
+            if (axis < 0)
+              axis += rank;
+            int64_t extent = shapeOf(slice.getInput())[axis];
+            int64_t start = static_cast<int64_t>(slice.getStart());
+            if (start < 0)
+              start += extent;
+            start = std::clamp<int64_t>(start, 0, extent);
+            func = emitSlice(tensor(slice.getInput()), axis, start,
+                             static_cast<int64_t>(slice.getStep()), shape, name);
+            return success();
+          })
+          .Default([&](Operation *other) {
+            return other->emitError() << "no Halide lowering for '"
+                                      << other->getName() << "'";
+          });
+  if (failed(emitted))
+    return failure();
+  tensors[result] = Tensor{func, shape};
+  return success();
+}
+
+ScheduleContext Lowering::contextFor(Value stored, KnobValues knobs) const {
+  ScheduleContext context;
+  context.stored = tensor(stored).func;
+  context.extents = halideExtents(shapeOf(stored));
+  context.knobs = std::move(knobs);
+  context.target = target;
+  return context;
+}
+
+LogicalResult Lowering::schedule(Operation *op) {
+  Role role = roles.lookup(op);
+  if (role == Role::ChainMember || role == Role::Inline)
+    return success(); // Inlined: Halide's default.
+  FailureOr<KnobValues> knobs = knobValuesFor(op, scheduleTarget);
+  if (failed(knobs))
+    return failure();
+  Value stored = role == Role::Anchor ? storedValue[op] : op->getResult(0);
+  ScheduleContext context = contextFor(stored, *knobs);
+  bool cpu = scheduleTarget == ScheduleTarget::Cpu;
+  const OpFuncs &funcs = opFuncs[op];
+
+  if (role == Role::Root || loom::isElementwise(op) || isa<BatchNormOp>(op)) {
+    cpu ? scheduleElementwiseCpu(context) : scheduleElementwiseCuda(context);
+    return success();
+  }
+  llvm::TypeSwitch<Operation *>(op)
+      .Case([&](LinearOp) {
+        auto &linear = std::get<LinearFuncs>(funcs);
+        cpu ? scheduleLinearCpu(linear, context) : scheduleLinearCuda(linear, context);
+      })
+      .Case([&](Conv1DOp) {
+        auto &conv = std::get<ConvolutionFuncs>(funcs);
+        cpu ? scheduleConv1DCpu(conv, context) : scheduleConv1DCuda(conv, context);
+      })
+      .Case([&](Conv2DOp) {
+        auto &conv = std::get<ConvolutionFuncs>(funcs);
+        cpu ? scheduleConv2DCpu(conv, context) : scheduleConv2DCuda(conv, context);
+      })
+      .Case([&](LayerNormOp) {
+        auto &norm = std::get<NormFuncs>(funcs);
+        cpu ? scheduleLayerNormCpu(norm, context) : scheduleLayerNormCuda(norm, context);
+      })
+      .Case([&](RMSNormOp) {
+        auto &norm = std::get<NormFuncs>(funcs);
+        cpu ? scheduleRMSNormCpu(norm, context) : scheduleRMSNormCuda(norm, context);
+      })
+      .Case([&](SoftmaxOp) {
+        auto &softmax = std::get<SoftmaxFuncs>(funcs);
+        cpu ? scheduleSoftmaxCpu(softmax, context) : scheduleSoftmaxCuda(softmax, context);
+      })
+      .Case([&](GlobalAvgPool2DOp) {
+        auto &pool = std::get<GlobalAvgPool2DFuncs>(funcs);
+        cpu ? scheduleGlobalAvgPool2DCpu(pool, context)
+            : scheduleGlobalAvgPool2DCuda(pool, context);
+      })
+      .Case<MaxPool2DOp, AvgPool2DOp>([&](Operation *) {
+        cpu ? schedulePool2DCpu(context) : schedulePool2DCuda(context);
+      })
+      .Case([&](EmbeddingOp) {
+        cpu ? scheduleEmbeddingCpu(context) : scheduleEmbeddingCuda(context);
+      })
+      .Default([&](Operation *) {
+        // reshape, transpose, concat, slice.
+        cpu ? scheduleDataMovementCpu(context) : scheduleDataMovementCuda(context);
+      });
+  return success();
+}
+
+FailureOr<LoweredModel> Lowering::run() {
+  plan();
+  Block &body = model.getBody().front();
+  std::vector<Halide::ImageParam> inputs, params;
+  Operation *current = model;
+  try {
+    for (Operation &op : body) {
+      current = &op;
+      if (isa<InputOp, ParamOp>(op)) {
+        Value value = op.getResult(0);
+        StringRef name = isa<InputOp>(op) ? cast<InputOp>(op).getName()
+                                          : cast<ParamOp>(op).getName();
+        std::vector<int64_t> shape = shapeOf(value);
+        Halide::ImageParam param(halideType(value), static_cast<int>(shape.size()),
+                                 uniqueName(identifierFor(name)));
+        constrainDense(param, halideExtents(shape));
+        (isa<InputOp>(op) ? inputs : params).push_back(param);
+        tensors[value] = Tensor{Halide::Func(param), shape};
+        continue;
+      }
+      if (isa<OutputOp>(op))
+        continue;
+      if (failed(emit(&op)))
+        return failure();
+    }
+    for (Operation &op : body) {
+      current = &op;
+      if (!isa<InputOp, ParamOp, OutputOp>(op) && failed(schedule(&op)))
+        return failure();
+    }
+
+    std::vector<Halide::Func> outputs;
+    llvm::DenseSet<Value> returned;
+    for (auto output : body.getOps<OutputOp>()) {
+      current = output;
+      Value value = output.getValue();
+      std::vector<int64_t> shape = shapeOf(value);
+      Halide::Func func = tensor(value).func;
+      if (!outputNames.count(value) || !returned.insert(value).second) {
+        // An input, a parameter, or a value already returned: a copy.
+        Halide::Func copy(uniqueName(identifierFor(output.getName())));
+        std::vector<Halide::Var> vars = makeVars(shape.size());
+        define(copy, vars, tensor(value).at(std::vector<Halide::Expr>(vars.begin(), vars.end())));
+        FailureOr<KnobValues> knobs = knobValuesFor(output, scheduleTarget);
+        if (failed(knobs))
+          return failure();
+        ScheduleContext context;
+        context.stored = copy;
+        context.extents = halideExtents(shape);
+        context.knobs = *knobs;
+        context.target = target;
+        scheduleTarget == ScheduleTarget::Cpu ? scheduleElementwiseCpu(context)
+                                              : scheduleElementwiseCuda(context);
+        func = copy;
+      }
+      constrainDense(func.output_buffer(), halideExtents(shape));
+      outputs.push_back(func);
+    }
+
+    LoweredModel lowered;
+    lowered.pipeline = Halide::Pipeline(outputs);
+    lowered.imageParams = inputs;
+    lowered.imageParams.insert(lowered.imageParams.end(), params.begin(), params.end());
+    for (auto &param : lowered.imageParams)
+      lowered.arguments.push_back(param);
+    return lowered;
+  } catch (const Halide::Error &error) {
+    return current->emitError() << "Halide rejected the lowering of this op: "
+                                << error.what();
+  }
+}
+
+} // namespace
+
+FailureOr<LoweredModel> loom::lowerModelToHalide(ModelOp model,
+                                                 const Halide::Target &target) {
+  return Lowering(model, target).run();
+}

@@ -1,0 +1,77 @@
+// The Funcs an op's emitter (lib/Halide) hands to the op's schedules: the
+// contract between an algorithm and its schedules.
+#ifndef LOOM_SCHEDULES_OPFUNCS_H
+#define LOOM_SCHEDULES_OPFUNCS_H
+
+#include <Halide.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace loom {
+
+// Dimension order: Halide's dimension 0 is PyTorch's last (contiguous) one, so
+// a [N, C, H, W] tensor is f(x, y, c, n).
+
+/// linear: result(o, rows...) = accumulate(o, rows...), where accumulate
+/// starts at the bias (or 0) and its one update adds
+/// x(k, rows...) · weight(k, o) over `reduction` = k in [0, inFeatures).
+struct LinearFuncs {
+  Halide::Func result;
+  Halide::Func accumulate;
+  Halide::RDom reduction;
+  int64_t inFeatures = 0;
+};
+
+/// conv1d / conv2d: result(x, [y,] c, n) = accumulate(...), where accumulate
+/// starts at the bias (or 0) and its one update adds
+/// paddedInput(...) · weight(...) over `reduction` = (kx, [ky,] input channel
+/// of the group). `paddedInput` is the zero-padded input when padding is
+/// non-zero (undefined otherwise: the input is read directly).
+struct ConvolutionFuncs {
+  Halide::Func result;
+  Halide::Func accumulate;
+  Halide::Func paddedInput;
+  Halide::RDom reduction;
+  int spatialDims = 2;
+  int64_t groups = 1;
+  int64_t inChannelsPerGroup = 0;
+  int64_t outChannels = 0;
+  std::vector<int64_t> kernel;  // Halide order: kx[, ky]
+  std::vector<int64_t> stride;  // Halide order
+  std::vector<int64_t> inputExtents; // Halide order: x, [y,] c, n
+};
+
+/// layer_norm / rms_norm over the last dimension (Halide dimension 0): each of
+/// `sums` is a Func of the row coordinates that starts at 0 and has one
+/// update summing over `reduction` (the normalized dimension). layer_norm:
+/// {sum of x, sum of squared deviations}; rms_norm: {sum of squares}.
+struct NormFuncs {
+  Halide::Func result;
+  std::vector<Halide::Func> sums;
+  Halide::RDom reduction;
+};
+
+/// softmax along Halide dimension `axis`: `maximum` and `sum` are Funcs of
+/// all coordinates but `axis` (which they reduce over `reduction`, in an
+/// update), `exponential` = exp(x - maximum) has all coordinates.
+struct SoftmaxFuncs {
+  Halide::Func result;
+  Halide::Func maximum;
+  Halide::Func exponential;
+  Halide::Func sum;
+  Halide::RDom reduction;
+  int axis = 0;
+};
+
+/// global_avg_pool2d: result(0, 0, c, n) = sum(c, n) / (H·W); `sum` starts at
+/// 0 and its update runs over `reduction` = (x, y).
+struct GlobalAvgPool2DFuncs {
+  Halide::Func result;
+  Halide::Func sum;
+  Halide::RDom reduction;
+};
+
+} // namespace loom
+
+#endif // LOOM_SCHEDULES_OPFUNCS_H

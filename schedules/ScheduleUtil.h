@@ -1,0 +1,66 @@
+// Building blocks shared by the schedules of several ops.
+#ifndef LOOM_SCHEDULES_SCHEDULEUTIL_H
+#define LOOM_SCHEDULES_SCHEDULEUTIL_H
+
+#include "schedules/Schedules.h"
+
+namespace loom::schedules {
+
+/// The `vector_width` knob, or the target's natural f32 width when it is 0.
+int vectorWidth(const ScheduleContext &context);
+
+/// Lanes to vectorize a dimension of `extent` with: `width`, or the whole
+/// dimension when it is shorter (a short vector beats a scalar loop).
+int lanesFor(int64_t extent, int width);
+
+/// The loops `schedulePointwiseCpu` made.
+struct PointwiseLoops {
+  /// One iteration of this loop computes one vector's worth of rows: the
+  /// place for per-row intermediates (compute_at). Root when the Func has a
+  /// single dimension.
+  Halide::LoopLevel row = Halide::LoopLevel::root();
+};
+
+/// compute_root, vectorized along `innerDim` (the first dimension longer
+/// than 1 when -1), every outer dimension fused into one loop that runs in
+/// parallel in tasks of at least `grain` elements. For Funcs with a pure
+/// definition only.
+PointwiseLoops schedulePointwiseCpu(Halide::Func func,
+                                    const std::vector<int64_t> &extents,
+                                    int vectorWidth, int64_t grain,
+                                    int innerDim = -1);
+
+/// The loops `schedulePointwiseCuda` made.
+struct PointwiseGpuLoops {
+  /// The per-thread level, for intermediates each thread computes alone.
+  Halide::LoopLevel thread = Halide::LoopLevel::root();
+};
+
+/// compute_root with dimension 0 as gpu_threads × gpu_blocks in tiles of
+/// `tileX`, the other dimensions fused into one tiled by `tileY` (tiles are
+/// clamped to the extents; partial tiles are guarded).
+PointwiseGpuLoops schedulePointwiseCuda(Halide::Func func,
+                                        const std::vector<int64_t> &extents,
+                                        int64_t tileX, int64_t tileY);
+
+/// The largest lane count in [vectorWidth/2, vectorWidth] that divides
+/// `extent`, or 0 when there is none.
+int dividingLanes(int64_t extent, int vectorWidth);
+
+/// Computes `reduction` (a Func whose one update is an associative reduction
+/// over `r`, `extent` contiguous elements: a sum or a max along a row) at
+/// `at`, vectorized by splitting `r` into per-lane partial results
+/// (rfactor). Stays a scalar loop when no lane count divides `extent`.
+void vectorizeRowReduction(Halide::Func reduction, const Halide::RVar &r,
+                           int64_t extent, int vectorWidth,
+                           const Halide::LoopLevel &at);
+
+/// compute_root on the GPU for a Func with update stages: every stage's pure
+/// dimensions tiled as in schedulePointwiseCuda (the reduction runs
+/// sequentially in each thread).
+void scheduleReductionCuda(Halide::Func func, const std::vector<int64_t> &extents,
+                           int64_t tileX, int64_t tileY);
+
+} // namespace loom::schedules
+
+#endif // LOOM_SCHEDULES_SCHEDULEUTIL_H

@@ -1,0 +1,12 @@
+// CUDA schedule of reshape, transpose, concat and slice when materialized (a copy): one element per thread, tile_x along the
+// contiguous dimension × tile_y along the others (fused).
+#include "schedules/ScheduleUtil.h"
+
+namespace loom::schedules {
+
+void scheduleDataMovementCuda(const ScheduleContext &context) {
+  schedulePointwiseCuda(context.stored, context.extents, context.knobs.get("tile_x"),
+                        context.knobs.get("tile_y"));
+}
+
+} // namespace loom::schedules

@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""Benchmark: one conv2d and one linear layer, Loom vs PyTorch on this CPU,
+measured in the same run with 2 threads each. Prints min/median latency,
+GFLOP/s and the ratio PyTorch/Loom (above 1: Loom is faster).
+
+Run with Debian's Python (it has torch): /usr/bin/python3 test/bench/bench_layers.py
+Set up the peer's fast BLAS first: bash scripts/setup.sh --bench
+"""
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+LOOMC = os.path.join(ROOT, "build", "bin", "loomc")
+THREADS = 2
+
+CASES = [
+    {
+        "name": "conv2d 64->64 3x3 on 1x64x56x56",
+        "spec": """model bench_conv {
+  input x: f32[1, 64, 56, 56]
+  conv = conv2d(x, out_channels=64, kernel=3, padding=1)
+  output y = conv
+}""",
+        "torch": "torch.nn.Conv2d(64, 64, 3, padding=1)",
+        "input": [1, 64, 56, 56],
+        "flops": 2 * 64 * 64 * 9 * 56 * 56,
+    },
+    {
+        "name": "linear 768->3072 on 64x768",
+        "spec": """model bench_linear {
+  input x: f32[64, 768]
+  fc = linear(x, out_features=3072)
+  output y = fc
+}""",
+        "torch": "torch.nn.Linear(768, 3072)",
+        "input": [64, 768],
+        "flops": 2 * 64 * 768 * 3072,
+    },
+]
+
+
+def peer(case, runs):
+    """Times the PyTorch module in this (clean-environment) process."""
+    import torch
+    torch.set_num_threads(THREADS)
+    module = eval(case["torch"], {"torch": torch}).eval()
+    x = torch.rand(case["input"])
+    times = []
+    with torch.no_grad():
+        for _ in range(3):
+            module(x)
+        for _ in range(runs):
+            start = time.perf_counter()
+            module(x)
+            times.append((time.perf_counter() - start) * 1e3)
+    return {"min": min(times), "median": statistics.median(times)}
+
+
+def run_peer(case, runs):
+    # OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE halve OpenBLAS's speed: unset them
+    # for the peer's run alone.
+    environment = {k: v for k, v in os.environ.items()
+                   if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
+    environment["OMP_NUM_THREADS"] = str(THREADS)
+    output = subprocess.run([sys.executable, __file__, "--peer", json.dumps(case),
+                             "--runs", str(runs)], env=environment, check=True,
+                            capture_output=True, text=True).stdout
+    return json.loads(output)
+
+
+def run_loom(case, runs, workdir):
+    spec = os.path.join(workdir, "model.loom")
+    exe = os.path.join(workdir, "model")
+    with open(spec, "w") as f:
+        f.write(case["spec"])
+    subprocess.run([LOOMC, spec, "--random-weights", "-o", exe], check=True)
+    environment = dict(os.environ, HL_NUM_THREADS=str(THREADS))
+    output = subprocess.run([exe, "--bench", str(runs), "--quiet"], env=environment,
+                            check=True, capture_output=True, text=True).stdout
+    match = re.search(r"latency_ms min=([\d.]+) median=([\d.]+) p90=([\d.]+)", output)
+    if not match:
+        sys.exit(f"unexpected benchmark output: {output!r}")
+    return {"min": float(match.group(1)), "median": float(match.group(2))}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--peer", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.peer:
+        print(json.dumps(peer(json.loads(args.peer), args.runs)))
+        return
+    print(f"threads: {THREADS} each; runs: {args.runs}; times in ms (min / median)")
+    print(f"{'layer':38} {'loom':>17} {'pytorch':>17} {'GFLOP/s loom':>13} {'ratio':>7}")
+    with tempfile.TemporaryDirectory() as workdir:
+        for case in CASES:
+            loom = run_loom(case, args.runs, workdir)
+            torch_times = run_peer(case, args.runs)
+            gflops = case["flops"] / (loom["median"] * 1e-3) / 1e9
+            ratio = torch_times["median"] / loom["median"]
+            print(f"{case['name']:38} {loom['min']:7.3f} / {loom['median']:7.3f} "
+                  f"{torch_times['min']:7.3f} / {torch_times['median']:7.3f} "
+                  f"{gflops:13.1f} {ratio:6.2f}x")
+
+
+if __name__ == "__main__":
+    main()

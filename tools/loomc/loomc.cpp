@@ -1,0 +1,43 @@
+// loomc: compiles a Loom model spec (.loom, or loom-dialect .mlir) to IR,
+// Halide statements, assembly, objects, executables or libraries.
+#include "lib/Driver/Driver.h"
+
+#include <CLI/CLI.hpp>
+
+int main(int argc, char **argv) {
+  loom::CompileOptions options;
+  CLI::App app{"loomc: the Loom neural-network compiler"};
+  app.add_option("input", options.inputPath, "Model spec (.loom) or loom dialect (.mlir)")
+      ->required();
+  app.add_option("-o,--output", options.outputPath,
+                 "Output file ('-' = stdout for text kinds)");
+  app.add_option("--emit", options.emit,
+                 "What to produce: mlir (dialect after parsing), scheduled (after passes), "
+                 "stmt/html (Halide's lowered statement), asm, obj, exe, lib, shared")
+      ->capture_default_str();
+  app.add_option("--target", options.target,
+                 "host, x86-64-avx2, x86-64-avx512, arm64 or cuda")
+      ->capture_default_str();
+  std::string weightsPath;
+  app.add_option("--weights", weightsPath,
+                 "safetensors file checked now and loaded by the artifact");
+  int64_t randomSeed = 0;
+  auto *random = app.add_option("--random-weights", randomSeed,
+                                "Let the artifact draw seeded random weights "
+                                "(--random-weights or --random-weights=SEED)")
+                     ->expected(0, 1);
+  app.add_flag("--embed-weights", options.embedWeights,
+               "Put the --weights file inside the artifact");
+  app.add_option("--knob", options.knobs,
+                 "Schedule knob override <layer-or-op>.<knob>=<value> (repeatable)");
+  app.add_flag("--time-passes", options.timePasses, "Print where compile time went");
+  bool noFuse = false;
+  app.add_flag("--no-fuse", noFuse, "Keep every elementwise op in its own loop nest");
+  CLI11_PARSE(app, argc, argv);
+  if (random->count() > 0)
+    options.randomSeed = randomSeed;
+  if (!weightsPath.empty())
+    options.weightsPath = weightsPath;
+  options.fuse = !noFuse;
+  return loom::compile(options);
+}
