@@ -37,8 +37,8 @@ struct ConvolutionFuncs {
   int64_t groups = 1;
   int64_t inChannelsPerGroup = 0;
   int64_t outChannels = 0;
-  std::vector<int64_t> kernel;  // Halide order: kx[, ky]
-  std::vector<int64_t> stride;  // Halide order
+  std::vector<int64_t> kernel;       // Halide order: kx[, ky]
+  std::vector<int64_t> stride;       // Halide order
   std::vector<int64_t> inputExtents; // Halide order: x, [y,] c, n
 };
 

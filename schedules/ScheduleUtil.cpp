@@ -34,10 +34,23 @@ PointwiseLoops schedulePointwiseCpu(Func func, const std::vector<int64_t> &exten
       ++innerDim;
   }
   int lanes = lanesFor(extents[innerDim], vectorWidth);
-  if (lanes > 1)
-    func.vectorize(vars[innerDim], lanes);
-  if (innerDim + 1 >= rank)
+  if (innerDim + 1 >= rank) {
+    // A single (long) row: tasks along it.
+    int64_t taskElements = (std::max<int64_t>(grain, lanes) + lanes - 1) / lanes * lanes;
+    if (extents[innerDim] >= 2 * taskElements) {
+      Var task(vars[innerDim].name() + "_task"),
+          inTask(vars[innerDim].name() + "_in_task");
+      func.split(vars[innerDim], task, inTask, static_cast<int>(taskElements),
+                 TailStrategy::ShiftInwards)
+          .parallel(task);
+      func.vectorize(inTask, lanes);
+    } else if (lanes > 1) {
+      func.vectorize(vars[innerDim], lanes, TailStrategy::ShiftInwards);
+    }
     return loops;
+  }
+  if (lanes > 1)
+    func.vectorize(vars[innerDim], lanes, TailStrategy::ShiftInwards);
 
   // Fuse every outer dimension into one loop over "rows".
   Var rows = vars[innerDim + 1];
@@ -60,40 +73,6 @@ PointwiseLoops schedulePointwiseCpu(Func func, const std::vector<int64_t> &exten
   return loops;
 }
 
-PointwiseGpuLoops schedulePointwiseCuda(Func func, const std::vector<int64_t> &extents,
-                                        int64_t tileX, int64_t tileY) {
-  std::vector<Var> vars = func.args();
-  int rank = static_cast<int>(vars.size());
-  func.compute_root();
-  PointwiseGpuLoops loops;
-  if (rank == 0) {
-    func.gpu_single_thread();
-    return loops;
-  }
-  Var block("block"), thread("thread");
-  if (rank == 1) {
-    int tile = static_cast<int>(std::min<int64_t>(tileX * tileY, extents[0]));
-    func.gpu_tile(vars[0], block, thread, tile, TailStrategy::GuardWithIf);
-    loops.thread = LoopLevel(func, thread);
-    return loops;
-  }
-  Var rows = vars[1];
-  int64_t rowCount = extents[1];
-  for (int dim = 2; dim < rank; ++dim) {
-    Var fused(rows.name() + "_" + vars[dim].name());
-    func.fuse(rows, vars[dim], fused);
-    rows = fused;
-    rowCount *= extents[dim];
-  }
-  Var blockY("block_y"), threadY("thread_y");
-  func.gpu_tile(vars[0], rows, block, blockY, thread, threadY,
-                static_cast<int>(std::min<int64_t>(tileX, extents[0])),
-                static_cast<int>(std::min<int64_t>(tileY, rowCount)),
-                TailStrategy::GuardWithIf);
-  loops.thread = LoopLevel(func, thread);
-  return loops;
-}
-
 int dividingLanes(int64_t extent, int vectorWidth) {
   for (int lanes = vectorWidth; lanes >= std::max(2, vectorWidth / 2); --lanes)
     if (extent % lanes == 0)
@@ -101,36 +80,38 @@ int dividingLanes(int64_t extent, int vectorWidth) {
   return 0;
 }
 
-void vectorizeRowReduction(Func reduction, const RVar &r, int64_t extent,
-                           int vectorWidth, const LoopLevel &at) {
+void vectorizeRowReduction(Func reduction, const RVar &r, int64_t extent, int vectorWidth,
+                           const LoopLevel &at) {
   reduction.compute_at(at);
   int lanes = dividingLanes(extent, vectorWidth);
   if (lanes == 0 || extent < 2 * lanes)
     return;
   RVar outer("r_outer"), inner("r_lanes");
   Var lane("lane");
-  Func partial =
-      reduction.update().split(r, outer, inner, lanes).rfactor(inner, lane);
+  Func partial = reduction.update().split(r, outer, inner, lanes).rfactor(inner, lane);
   partial.compute_at(at).vectorize(lane);
   partial.update().vectorize(lane);
 }
 
 namespace {
 
-/// Tiles one stage (pure or update) of a compute_root GPU Func.
-void gpuTileStage(Stage stage, std::vector<Var> vars,
-                  const std::vector<int64_t> &extents, int64_t tileX, int64_t tileY) {
+/// Tiles one stage (pure or update) of a compute_root GPU Func: dimension 0
+/// in tiles of tileX threads (tileX·tileY for a 1-D Func), the other
+/// dimensions fused and tiled by tileY threads. Returns the innermost thread
+/// loop's Var.
+Var gpuTileStage(Stage stage, std::vector<Var> vars, const std::vector<int64_t> &extents,
+                 int64_t tileX, int64_t tileY) {
   int rank = static_cast<int>(vars.size());
+  Var block("block"), thread("thread");
   if (rank == 0) {
     stage.gpu_single_thread();
-    return;
+    return thread;
   }
-  Var block("block"), thread("thread");
   if (rank == 1) {
     stage.gpu_tile(vars[0], block, thread,
                    static_cast<int>(std::min<int64_t>(tileX * tileY, extents[0])),
                    TailStrategy::GuardWithIf);
-    return;
+    return thread;
   }
   Var rows = vars[1];
   int64_t rowCount = extents[1];
@@ -140,17 +121,35 @@ void gpuTileStage(Stage stage, std::vector<Var> vars,
     rows = fused;
     rowCount *= extents[dim];
   }
+  // The row blocks go on blockIdx.x, whose range (2^31 - 1) fits any tensor;
+  // blockIdx.y stops at 65535.
   Var blockY("block_y"), threadY("thread_y");
-  stage.gpu_tile(vars[0], rows, block, blockY, thread, threadY,
-                 static_cast<int>(std::min<int64_t>(tileX, extents[0])),
-                 static_cast<int>(std::min<int64_t>(tileY, rowCount)),
-                 TailStrategy::GuardWithIf);
+  stage
+      .split(vars[0], block, thread,
+             static_cast<int>(std::min<int64_t>(tileX, extents[0])),
+             TailStrategy::GuardWithIf)
+      .split(rows, blockY, threadY, static_cast<int>(std::min<int64_t>(tileY, rowCount)),
+             TailStrategy::GuardWithIf)
+      .reorder(thread, threadY, blockY, block)
+      .gpu_threads(thread, threadY)
+      .gpu_blocks(blockY, block);
+  return thread;
 }
 
 } // namespace
 
-void scheduleReductionCuda(Func func, const std::vector<int64_t> &extents,
-                           int64_t tileX, int64_t tileY) {
+PointwiseGpuLoops schedulePointwiseCuda(Func func, const std::vector<int64_t> &extents,
+                                        int64_t tileX, int64_t tileY) {
+  func.compute_root();
+  PointwiseGpuLoops loops;
+  Var thread = gpuTileStage(func, func.args(), extents, tileX, tileY);
+  if (!func.args().empty())
+    loops.thread = LoopLevel(func, thread);
+  return loops;
+}
+
+void scheduleReductionCuda(Func func, const std::vector<int64_t> &extents, int64_t tileX,
+                           int64_t tileY) {
   func.compute_root();
   std::vector<Var> vars = func.args();
   gpuTileStage(func, vars, extents, tileX, tileY);

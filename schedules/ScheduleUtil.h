@@ -26,9 +26,8 @@ struct PointwiseLoops {
 /// parallel in tasks of at least `grain` elements. For Funcs with a pure
 /// definition only.
 PointwiseLoops schedulePointwiseCpu(Halide::Func func,
-                                    const std::vector<int64_t> &extents,
-                                    int vectorWidth, int64_t grain,
-                                    int innerDim = -1);
+                                    const std::vector<int64_t> &extents, int vectorWidth,
+                                    int64_t grain, int innerDim = -1);
 
 /// The loops `schedulePointwiseCuda` made.
 struct PointwiseGpuLoops {
@@ -51,9 +50,8 @@ int dividingLanes(int64_t extent, int vectorWidth);
 /// over `r`, `extent` contiguous elements: a sum or a max along a row) at
 /// `at`, vectorized by splitting `r` into per-lane partial results
 /// (rfactor). Stays a scalar loop when no lane count divides `extent`.
-void vectorizeRowReduction(Halide::Func reduction, const Halide::RVar &r,
-                           int64_t extent, int vectorWidth,
-                           const Halide::LoopLevel &at);
+void vectorizeRowReduction(Halide::Func reduction, const Halide::RVar &r, int64_t extent,
+                           int vectorWidth, const Halide::LoopLevel &at);
 
 /// compute_root on the GPU for a Func with update stages: every stage's pure
 /// dimensions tiled as in schedulePointwiseCuda (the reduction runs

@@ -14,13 +14,14 @@ namespace {
 
 // Vector width 0 means the target's natural width for f32 (16 lanes with
 // AVX-512, 8 with AVX2, 4 with NEON).
-#define LOOM_VECTOR_WIDTH_KNOB                                                 \
-  {"vector_width", 0, "f32 lanes per vector (0: the target's natural width)"}
-#define LOOM_PARALLEL_GRAIN_KNOB                                               \
-  {"parallel_grain", 16384, "minimum output elements per parallel task"}
-#define LOOM_GPU_TILE_KNOBS                                                    \
-  {"tile_x", 64, "threads per block along the innermost dimension"},           \
-      {"tile_y", 4, "threads per block along the fused outer dimensions"}
+#define LOOM_VECTOR_WIDTH_KNOB                                                           \
+  { "vector_width", 0, "f32 lanes per vector (0: the target's natural width)" }
+#define LOOM_PARALLEL_GRAIN_KNOB                                                         \
+  { "parallel_grain", 16384, "minimum output elements per parallel task" }
+#define LOOM_GPU_TILE_KNOBS                                                              \
+  {"tile_x", 64, "threads per block along the innermost dimension"}, {                   \
+    "tile_y", 4, "threads per block along the fused outer dimensions"                    \
+  }
 
 const Knob linearCpu[] = {
     LOOM_VECTOR_WIDTH_KNOB,
@@ -38,7 +39,8 @@ const Knob convolutionCpu[] = {
     LOOM_VECTOR_WIDTH_KNOB,
     {"tile_width", 4, "vectors along the output width per register tile"},
     {"tile_channels", 6, "output channels per register tile"},
-    {"parallel_grain", 16384, "minimum elements per parallel task of the zero-padded input copy"},
+    {"parallel_grain", 16384,
+     "minimum elements per parallel task of the zero-padded input copy"},
 };
 const Knob convolutionCuda[] = {
     {"tile_x", 16, "threads per block along the output width"},
@@ -108,8 +110,7 @@ llvm::ArrayRef<Knob> loom::schedules::knobsFor(llvm::StringRef opName,
   return {};
 }
 
-std::string loom::schedules::scheduleName(llvm::StringRef opName,
-                                          ScheduleTarget target) {
+std::string loom::schedules::scheduleName(llvm::StringRef opName, ScheduleTarget target) {
   llvm::StringRef mnemonic = opName;
   mnemonic.consume_front("loom.");
   return (mnemonic + (target == ScheduleTarget::Cpu ? "_cpu" : "_cuda")).str();
@@ -118,8 +119,8 @@ std::string loom::schedules::scheduleName(llvm::StringRef opName,
 int64_t KnobValues::get(llvm::StringRef name) const {
   auto it = values.find(name);
   if (it == values.end())
-    llvm::report_fatal_error(llvm::Twine("schedule asked for undeclared knob '") +
-                             name + "'");
+    llvm::report_fatal_error(llvm::Twine("schedule asked for undeclared knob '") + name +
+                             "'");
   return it->second;
 }
 
@@ -140,8 +141,8 @@ mlir::FailureOr<KnobValues> loom::schedules::knobValuesFor(mlir::Operation *op,
     if (key == "name") {
       auto name = llvm::dyn_cast<mlir::StringAttr>(entry.getValue());
       if (!name || name.getValue() != expectedName)
-        return op->emitError() << "loom.schedule names schedule "
-                               << entry.getValue() << " but lowering for this "
+        return op->emitError() << "loom.schedule names schedule " << entry.getValue()
+                               << " but lowering for this "
                                << "target uses '" << expectedName << "'";
       continue;
     }
@@ -150,8 +151,8 @@ mlir::FailureOr<KnobValues> loom::schedules::knobValuesFor(mlir::Operation *op,
       llvm::SmallVector<llvm::StringRef> valid;
       for (const Knob &knob : knobs)
         valid.push_back(knob.name);
-      return op->emitError() << "schedule '" << expectedName << "' has no knob '"
-                             << key << "' (valid: "
+      return op->emitError() << "schedule '" << expectedName << "' has no knob '" << key
+                             << "' (valid: "
                              << (valid.empty() ? std::string("none")
                                                : llvm::join(valid, ", "))
                              << ")";

@@ -58,7 +58,11 @@ std::optional<ResolvedTarget> resolveTarget(const std::string &name) {
   // on GPU machines whose CPUs lack AVX-512.
   static const char *avx2 = "x86-64-linux-sse41-avx-f16c-fma-avx2";
   if (name == "host") {
-    target.halide = Halide::get_host_target();
+    // Halide 14 reports AVX512_SapphireRapids on AMD Zen 4, which lacks
+    // AVX-VNNI: code using it dies with SIGILL there. Nothing Loom emits
+    // needs it, so the host target never claims it.
+    target.halide = Halide::get_host_target().without_feature(
+        Halide::Target::AVX512_SapphireRapids);
   } else if (name == "x86-64-avx2") {
     target.halide = Halide::Target(avx2);
   } else if (name == "x86-64-avx512") {

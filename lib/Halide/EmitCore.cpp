@@ -49,13 +49,12 @@ std::vector<Var> reversed(llvm::ArrayRef<Var> vars) {
 /// `input` at `index`, where out-of-range coordinates along the dimensions
 /// listed in `bounded` (PyTorch order) read `outside` instead. The clamp keeps
 /// bounds inference inside the input.
-Expr readPadded(const Tensor &input, std::vector<Expr> index,
-                llvm::ArrayRef<int> bounded, Expr outside) {
+Expr readPadded(const Tensor &input, std::vector<Expr> index, llvm::ArrayRef<int> bounded,
+                Expr outside) {
   Expr inside = Internal::const_true();
   for (int dim : bounded) {
     Expr coordinate = index[dim];
-    inside = inside && coordinate >= 0 &&
-             coordinate < static_cast<int>(input.shape[dim]);
+    inside = inside && coordinate >= 0 && coordinate < static_cast<int>(input.shape[dim]);
     index[dim] = clamp(coordinate, 0, static_cast<int>(input.shape[dim]) - 1);
   }
   return select(inside, input.at(index), outside);
@@ -109,8 +108,8 @@ ConvolutionFuncs emitConvolution(const Tensor &input, const Tensor &weight,
                                  llvm::ArrayRef<int64_t> dilation, int64_t groups,
                                  const std::string &name) {
   int spatial = static_cast<int>(stride.size());
-  std::vector<Var> vars = spatial == 1 ? makeVars(3, {"n", "c", "x"})
-                                       : makeVars(4, {"n", "c", "y", "x"});
+  std::vector<Var> vars =
+      spatial == 1 ? makeVars(3, {"n", "c", "x"}) : makeVars(4, {"n", "c", "y", "x"});
   Var c = vars[1];
   ConvolutionFuncs funcs;
   funcs.spatialDims = spatial;
@@ -140,8 +139,8 @@ ConvolutionFuncs emitConvolution(const Tensor &input, const Tensor &weight,
     // Zero padding as a Func of its own, so the schedule can materialize it
     // and keep boundary selects out of the inner loop. Same coordinates as
     // the input (reads at -padding .. extent+padding).
-    std::vector<Var> inputVars = spatial == 1 ? makeVars(3, {"n", "c", "x"})
-                                              : makeVars(4, {"n", "c", "y", "x"});
+    std::vector<Var> inputVars =
+        spatial == 1 ? makeVars(3, {"n", "c", "x"}) : makeVars(4, {"n", "c", "y", "x"});
     std::vector<int> bounded;
     for (int dim = 0; dim < spatial; ++dim)
       bounded.push_back(2 + dim);
@@ -153,8 +152,8 @@ ConvolutionFuncs emitConvolution(const Tensor &input, const Tensor &weight,
 
   Expr channel = inChannel;
   if (groups != 1)
-    channel = (c / i32(funcs.outChannels / groups)) * i32(funcs.inChannelsPerGroup) +
-              inChannel;
+    channel =
+        (c / i32(funcs.outChannels / groups)) * i32(funcs.inChannelsPerGroup) + inChannel;
   std::vector<Expr> inputIndex = {vars[0], channel};
   std::vector<Expr> weightIndex = {c, inChannel};
   for (int dim = 0; dim < spatial; ++dim) {
@@ -282,9 +281,10 @@ Expr accurateTanh(Expr x) {
   Expr e = exp(-2.0f * magnitude);
   Expr far = (1.0f - e) / (1.0f + e);
   Expr x2 = x * x;
-  Expr near = x * (1.0f + x2 * (-1.0f / 3.0f +
-                                x2 * (2.0f / 15.0f +
-                                      x2 * (-17.0f / 315.0f + x2 * (62.0f / 2835.0f)))));
+  Expr near =
+      x * (1.0f +
+           x2 * (-1.0f / 3.0f +
+                 x2 * (2.0f / 15.0f + x2 * (-17.0f / 315.0f + x2 * (62.0f / 2835.0f)))));
   return select(magnitude < 0.125f, near, select(x < 0.0f, -far, far));
 }
 
@@ -331,8 +331,8 @@ Func emitGelu(const Tensor &input, bool tanhApproximation, const std::string &na
   });
 }
 
-Func emitAdd(const Tensor &lhs, const Tensor &rhs, const std::vector<int64_t> &resultShape,
-             const std::string &name) {
+Func emitAdd(const Tensor &lhs, const Tensor &rhs,
+             const std::vector<int64_t> &resultShape, const std::string &name) {
   std::vector<Var> vars = makeVars(resultShape.size());
   Func result(name);
   define(result, vars,
@@ -341,8 +341,8 @@ Func emitAdd(const Tensor &lhs, const Tensor &rhs, const std::vector<int64_t> &r
   return result;
 }
 
-Func emitMul(const Tensor &lhs, const Tensor &rhs, const std::vector<int64_t> &resultShape,
-             const std::string &name) {
+Func emitMul(const Tensor &lhs, const Tensor &rhs,
+             const std::vector<int64_t> &resultShape, const std::string &name) {
   std::vector<Var> vars = makeVars(resultShape.size());
   Func result(name);
   define(result, vars,
@@ -434,8 +434,7 @@ SoftmaxFuncs emitSoftmax(const Tensor &input, int64_t axis, const std::string &n
   std::vector<Expr> reducedHalide(reduced.rbegin(), reduced.rend());
   funcs.sum(others) += funcs.exponential(reducedHalide);
   funcs.result = Func(name);
-  define(funcs.result, vars,
-         funcs.exponential(reversed(vars)) / funcs.sum(others));
+  define(funcs.result, vars, funcs.exponential(reversed(vars)) / funcs.sum(others));
   return funcs;
 }
 

@@ -31,7 +31,8 @@ struct Tensor {
 std::vector<Halide::Var> makeVars(int rank, llvm::ArrayRef<const char *> names = {});
 
 /// Defines `func` at PyTorch-ordered coordinates.
-void define(Halide::Func &func, llvm::ArrayRef<Halide::Var> vars, const Halide::Expr &value);
+void define(Halide::Func &func, llvm::ArrayRef<Halide::Var> vars,
+            const Halide::Expr &value);
 
 LinearFuncs emitLinear(const Tensor &input, const Tensor &weight, const Tensor *bias,
                        const std::string &name);

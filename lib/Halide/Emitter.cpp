@@ -138,8 +138,9 @@ void Lowering::plan() {
       continue;
     // Inlining into a reduction (a linear, a convolution) or an output would
     // recompute the op per use: materialize it then.
-    bool elementwiseUsers = llvm::all_of(
-        op.getResult(0).getUsers(), [](Operation *user) { return loom::isElementwise(user); });
+    bool elementwiseUsers = llvm::all_of(op.getResult(0).getUsers(), [](Operation *user) {
+      return loom::isElementwise(user);
+    });
     roles[&op] = elementwiseUsers ? Role::Inline : Role::Root;
   }
   llvm::DenseSet<Value> materialized;
@@ -176,164 +177,125 @@ LogicalResult Lowering::emit(Operation *op) {
   std::vector<int64_t> shape = shapeOf(result);
   Halide::Func func;
 
-  auto emitted =
-      llvm::TypeSwitch<Operation *, LogicalResult>(op)
-          .Case([&](LinearOp linear) {
-            LinearFuncs funcs =
-                emitLinear(tensor(linear.getInput()), tensor(linear.getWeight()),
-                           optionalTensor(linear.getBias()), name);
-            func = funcs.result;
-            opFuncs[op] = funcs;
-            return success();
-          })
-          .Case([&](Conv1DOp conv) {
-            ConvolutionFuncs funcs = emitConvolution(
-                tensor(conv.getInput()), tensor(conv.getWeight()),
-                optionalTensor(conv.getBias()), {int64_t(conv.getStride())},
-                {int64_t(conv.getPadding())}, {int64_t(conv.getDilation())},
-                int64_t(conv.getGroups()), name);
-            func = funcs.result;
-            opFuncs[op] = funcs;
-            return success();
-          })
-          .Case([&](Conv2DOp conv) {
-            ConvolutionFuncs funcs = emitConvolution(
-                tensor(conv.getInput()), tensor(conv.getWeight()),
-                optionalTensor(conv.getBias()), conv.getStride(), conv.getPadding(),
-                conv.getDilation(), int64_t(conv.getGroups()), name);
-            func = funcs.result;
-            opFuncs[op] = funcs;
-            return success();
-          })
-          .Case([&](LayerNormOp norm) {
-            NormFuncs funcs = emitLayerNorm(
-                tensor(norm.getInput()), optionalTensor(norm.getWeight()),
-                optionalTensor(norm.getBias()), norm.getEps().convertToDouble(), name);
-            func = funcs.result;
-            opFuncs[op] = funcs;
-            return success();
-          })
-          .Case([&](RMSNormOp norm) {
-            NormFuncs funcs = emitRMSNorm(tensor(norm.getInput()),
-                                          tensor(norm.getWeight()),
-                                          norm.getEps().convertToDouble(), name);
-            func = funcs.result;
-            opFuncs[op] = funcs;
-            return success();
-          })
-          .Case([&](BatchNormOp norm) {
-            func = emitBatchNorm(tensor(norm.getInput()), tensor(norm.getRunningMean()),
-                                 tensor(norm.getRunningVar()), tensor(norm.getWeight()),
-                                 tensor(norm.getBias()),
-                                 norm.getEps().convertToDouble(), name);
-            return success();
-          })
-          .Case([&](ReluOp unary) {
-            func = emitRelu(tensor(unary.getInput()), name);
-            return success();
-          })
-          .Case([&](SiluOp unary) {
-            func = emitSilu(tensor(unary.getInput()), name);
-            return success();
-          })
-          .Case([&](SigmoidOp unary) {
-            func = emitSigmoid(tensor(unary.getInput()), name);
-            return success();
-          })
-          .Case([&](TanhOp unary) {
-            func = emitTanh(tensor(unary.getInput()), name);
-            return success();
-          })
-          .Case([&](SoftplusOp unary) {
-            func = emitSoftplus(tensor(unary.getInput()), name);
-            return success();
-          })
-          .Case([&](GeluOp gelu) {
-            func = emitGelu(tensor(gelu.getInput()), gelu.getApproximate() == "tanh",
-                            name);
-            return success();
-          })
-          .Case([&](AddOp add) {
-            func = emitAdd(tensor(add.getLhs()), tensor(add.getRhs()), shape, name);
-            return success();
-          })
-          .Case([&](MulOp mul) {
-            func = emitMul(tensor(mul.getLhs()), tensor(mul.getRhs()), shape, name);
-            return success();
-          })
-          .Case([&](MaxPool2DOp pool) {
-            auto kernel = pool.getKernel();
-            func = emitMaxPool2D(tensor(pool.getInput()), kernel,
-                                 pool.getStride().value_or(kernel), pool.getPadding(),
-                                 name);
-            return success();
-          })
-          .Case([&](AvgPool2DOp pool) {
-            auto kernel = pool.getKernel();
-            func = emitAvgPool2D(tensor(pool.getInput()), kernel,
-                                 pool.getStride().value_or(kernel), pool.getPadding(),
-                                 name);
-            return success();
-          })
-          .Case([&](GlobalAvgPool2DOp pool) {
-            GlobalAvgPool2DFuncs funcs = emitGlobalAvgPool2D(tensor(pool.getInput()), name);
-            func = funcs.result;
-            opFuncs[op] = funcs;
-            return success();
-          })
-          .Case([&](SoftmaxOp softmax) {
-            int64_t rank = softmax.getType().getRank();
-            int64_t axis = static_cast<int64_t>(softmax.getAxis());
-            if (axis < 0)
-              axis += rank;
-            SoftmaxFuncs funcs = emitSoftmax(tensor(softmax.getInput()), axis, name);
-            func = funcs.result;
-            opFuncs[op] = funcs;
-            return success();
-          })
-          .Case([&](EmbeddingOp embedding) {
-            func = emitEmbedding(tensor(embedding.getIds()),
-                                 tensor(embedding.getTable()), name);
-            return success();
-          })
-          .Case([&](ReshapeOp reshape) {
-            func = emitReshape(tensor(reshape.getInput()), shape, name);
-            return success();
-          })
-          .Case([&](TransposeOp transpose) {
-            func = emitTranspose(tensor(transpose.getInput()), transpose.getPerm(), name);
-            return success();
-          })
-          .Case([&](ConcatOp concat) {
-            std::vector<Tensor> inputs;
-            for (Value input : concat.getInputs())
-              inputs.push_back(tensor(input));
-            int64_t axis = static_cast<int64_t>(concat.getAxis());
-            if (axis < 0)
-              axis += static_cast<int64_t>(shape.size());
-            func = emitConcat(inputs, axis, name);
-            return success();
-          })
-          .Case([&](SliceOp slice) {
-            int64_t rank = static_cast<int64_t>(shape.size());
-            int64_t axis = static_cast<int64_t>(slice.getAxis());
-            if (axis < 0)
-              axis += rank;
-            int64_t extent = shapeOf(slice.getInput())[axis];
-            int64_t start = static_cast<int64_t>(slice.getStart());
-            if (start < 0)
-              start += extent;
-            start = std::clamp<int64_t>(start, 0, extent);
-            func = emitSlice(tensor(slice.getInput()), axis, start,
-                             static_cast<int64_t>(slice.getStep()), shape, name);
-            return success();
-          })
-          .Default([&](Operation *other) {
-            return other->emitError() << "no Halide lowering for '"
-                                      << other->getName() << "'";
-          });
-  if (failed(emitted))
-    return failure();
+  bool supported = true;
+  llvm::TypeSwitch<Operation *>(op)
+      .Case([&](LinearOp linear) {
+        LinearFuncs funcs =
+            emitLinear(tensor(linear.getInput()), tensor(linear.getWeight()),
+                       optionalTensor(linear.getBias()), name);
+        func = funcs.result;
+        opFuncs[op] = funcs;
+      })
+      .Case([&](Conv1DOp conv) {
+        ConvolutionFuncs funcs =
+            emitConvolution(tensor(conv.getInput()), tensor(conv.getWeight()),
+                            optionalTensor(conv.getBias()), {int64_t(conv.getStride())},
+                            {int64_t(conv.getPadding())}, {int64_t(conv.getDilation())},
+                            int64_t(conv.getGroups()), name);
+        func = funcs.result;
+        opFuncs[op] = funcs;
+      })
+      .Case([&](Conv2DOp conv) {
+        ConvolutionFuncs funcs = emitConvolution(
+            tensor(conv.getInput()), tensor(conv.getWeight()),
+            optionalTensor(conv.getBias()), conv.getStride(), conv.getPadding(),
+            conv.getDilation(), int64_t(conv.getGroups()), name);
+        func = funcs.result;
+        opFuncs[op] = funcs;
+      })
+      .Case([&](LayerNormOp norm) {
+        NormFuncs funcs = emitLayerNorm(
+            tensor(norm.getInput()), optionalTensor(norm.getWeight()),
+            optionalTensor(norm.getBias()), norm.getEps().convertToDouble(), name);
+        func = funcs.result;
+        opFuncs[op] = funcs;
+      })
+      .Case([&](RMSNormOp norm) {
+        NormFuncs funcs = emitRMSNorm(tensor(norm.getInput()), tensor(norm.getWeight()),
+                                      norm.getEps().convertToDouble(), name);
+        func = funcs.result;
+        opFuncs[op] = funcs;
+      })
+      .Case([&](BatchNormOp norm) {
+        func =
+            emitBatchNorm(tensor(norm.getInput()), tensor(norm.getRunningMean()),
+                          tensor(norm.getRunningVar()), tensor(norm.getWeight()),
+                          tensor(norm.getBias()), norm.getEps().convertToDouble(), name);
+      })
+      .Case([&](ReluOp unary) { func = emitRelu(tensor(unary.getInput()), name); })
+      .Case([&](SiluOp unary) { func = emitSilu(tensor(unary.getInput()), name); })
+      .Case([&](SigmoidOp unary) { func = emitSigmoid(tensor(unary.getInput()), name); })
+      .Case([&](TanhOp unary) { func = emitTanh(tensor(unary.getInput()), name); })
+      .Case(
+          [&](SoftplusOp unary) { func = emitSoftplus(tensor(unary.getInput()), name); })
+      .Case([&](GeluOp gelu) {
+        func = emitGelu(tensor(gelu.getInput()), gelu.getApproximate() == "tanh", name);
+      })
+      .Case([&](AddOp add) {
+        func = emitAdd(tensor(add.getLhs()), tensor(add.getRhs()), shape, name);
+      })
+      .Case([&](MulOp mul) {
+        func = emitMul(tensor(mul.getLhs()), tensor(mul.getRhs()), shape, name);
+      })
+      .Case([&](MaxPool2DOp pool) {
+        auto kernel = pool.getKernel();
+        func = emitMaxPool2D(tensor(pool.getInput()), kernel,
+                             pool.getStride().value_or(kernel), pool.getPadding(), name);
+      })
+      .Case([&](AvgPool2DOp pool) {
+        auto kernel = pool.getKernel();
+        func = emitAvgPool2D(tensor(pool.getInput()), kernel,
+                             pool.getStride().value_or(kernel), pool.getPadding(), name);
+      })
+      .Case([&](GlobalAvgPool2DOp pool) {
+        GlobalAvgPool2DFuncs funcs = emitGlobalAvgPool2D(tensor(pool.getInput()), name);
+        func = funcs.result;
+        opFuncs[op] = funcs;
+      })
+      .Case([&](SoftmaxOp softmax) {
+        int64_t rank = softmax.getType().getRank();
+        int64_t axis = static_cast<int64_t>(softmax.getAxis());
+        if (axis < 0)
+          axis += rank;
+        SoftmaxFuncs funcs = emitSoftmax(tensor(softmax.getInput()), axis, name);
+        func = funcs.result;
+        opFuncs[op] = funcs;
+      })
+      .Case([&](EmbeddingOp embedding) {
+        func =
+            emitEmbedding(tensor(embedding.getIds()), tensor(embedding.getTable()), name);
+      })
+      .Case([&](ReshapeOp reshape) {
+        func = emitReshape(tensor(reshape.getInput()), shape, name);
+      })
+      .Case([&](TransposeOp transpose) {
+        func = emitTranspose(tensor(transpose.getInput()), transpose.getPerm(), name);
+      })
+      .Case([&](ConcatOp concat) {
+        std::vector<Tensor> inputs;
+        for (Value input : concat.getInputs())
+          inputs.push_back(tensor(input));
+        int64_t axis = static_cast<int64_t>(concat.getAxis());
+        if (axis < 0)
+          axis += static_cast<int64_t>(shape.size());
+        func = emitConcat(inputs, axis, name);
+      })
+      .Case([&](SliceOp slice) {
+        int64_t rank = static_cast<int64_t>(shape.size());
+        int64_t axis = static_cast<int64_t>(slice.getAxis());
+        if (axis < 0)
+          axis += rank;
+        int64_t extent = shapeOf(slice.getInput())[axis];
+        int64_t start = static_cast<int64_t>(slice.getStart());
+        if (start < 0)
+          start += extent;
+        start = std::clamp<int64_t>(start, 0, extent);
+        func = emitSlice(tensor(slice.getInput()), axis, start,
+                         static_cast<int64_t>(slice.getStep()), shape, name);
+      })
+      .Default([&](Operation *) { supported = false; });
+  if (!supported)
+    return op->emitError() << "no Halide lowering for '" << op->getName() << "'";
   tensors[result] = Tensor{func, shape};
   return success();
 }
@@ -386,7 +348,8 @@ LogicalResult Lowering::schedule(Operation *op) {
       })
       .Case([&](SoftmaxOp) {
         auto &softmax = std::get<SoftmaxFuncs>(funcs);
-        cpu ? scheduleSoftmaxCpu(softmax, context) : scheduleSoftmaxCuda(softmax, context);
+        cpu ? scheduleSoftmaxCpu(softmax, context)
+            : scheduleSoftmaxCuda(softmax, context);
       })
       .Case([&](GlobalAvgPool2DOp) {
         auto &pool = std::get<GlobalAvgPool2DFuncs>(funcs);
@@ -416,8 +379,8 @@ FailureOr<LoweredModel> Lowering::run() {
       current = &op;
       if (isa<InputOp, ParamOp>(op)) {
         Value value = op.getResult(0);
-        StringRef name = isa<InputOp>(op) ? cast<InputOp>(op).getName()
-                                          : cast<ParamOp>(op).getName();
+        StringRef name =
+            isa<InputOp>(op) ? cast<InputOp>(op).getName() : cast<ParamOp>(op).getName();
         std::vector<int64_t> shape = shapeOf(value);
         Halide::ImageParam param(halideType(value), static_cast<int>(shape.size()),
                                  uniqueName(identifierFor(name)));
@@ -448,7 +411,8 @@ FailureOr<LoweredModel> Lowering::run() {
         // An input, a parameter, or a value already returned: a copy.
         Halide::Func copy(uniqueName(identifierFor(output.getName())));
         std::vector<Halide::Var> vars = makeVars(shape.size());
-        define(copy, vars, tensor(value).at(std::vector<Halide::Expr>(vars.begin(), vars.end())));
+        define(copy, vars,
+               tensor(value).at(std::vector<Halide::Expr>(vars.begin(), vars.end())));
         FailureOr<KnobValues> knobs = knobValuesFor(output, scheduleTarget);
         if (failed(knobs))
           return failure();
@@ -473,8 +437,8 @@ FailureOr<LoweredModel> Lowering::run() {
       lowered.arguments.push_back(param);
     return lowered;
   } catch (const Halide::Error &error) {
-    return current->emitError() << "Halide rejected the lowering of this op: "
-                                << error.what();
+    return current->emitError()
+           << "Halide rejected the lowering of this op: " << error.what();
   }
 }
 

@@ -6,7 +6,8 @@
 
 namespace loom::schedules {
 
-void scheduleConvolutionCpu(const ConvolutionFuncs &funcs, const ScheduleContext &context);
+void scheduleConvolutionCpu(const ConvolutionFuncs &funcs,
+                            const ScheduleContext &context);
 
 } // namespace loom::schedules
 

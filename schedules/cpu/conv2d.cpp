@@ -8,8 +8,8 @@
 // output width with the least waste (56 = 4 × 14 lanes with 16-lane
 // vectors). Rows run in parallel; the zero-padded input is materialized
 // first so the inner loop has no boundary checks.
-#include "schedules/cpu/Convolution.h"
 #include "schedules/ScheduleUtil.h"
+#include "schedules/cpu/Convolution.h"
 
 #include <algorithm>
 
@@ -23,7 +23,8 @@ int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 } // namespace
 
-void scheduleConvolutionCpu(const ConvolutionFuncs &funcs, const ScheduleContext &context) {
+void scheduleConvolutionCpu(const ConvolutionFuncs &funcs,
+                            const ScheduleContext &context) {
   Func stored = context.stored;
   std::vector<Var> vars = stored.args(); // x, [y,] c, n
   const std::vector<int64_t> &extents = context.extents;

@@ -27,6 +27,9 @@ void scheduleLinearCpu(const LinearFuncs &funcs, const ScheduleContext &context)
       static_cast<int>(std::clamp<int64_t>(context.knobs.get("tile_rows"), 1, rows));
   int64_t blockOut = std::max<int64_t>(context.knobs.get("block_out"), tileOut);
   blockOut = std::min<int64_t>(blockOut / tileOut * tileOut, outFeatures);
+  // Keep at least four tasks where the output allows it, for the threads.
+  int64_t quarter = outFeatures / 4 / tileOut * tileOut;
+  blockOut = std::min<int64_t>(blockOut, std::max<int64_t>(quarter, tileOut));
   blockOut = std::max<int64_t>(blockOut, tileOut);
 
   Var o = vars[0];

@@ -16,8 +16,7 @@ void scheduleNormCpu(const NormFuncs &funcs, const ScheduleContext &context) {
   PointwiseLoops loops = schedulePointwiseCpu(context.stored, context.extents, vector,
                                               context.knobs.get("parallel_grain"), 0);
   for (const Func &sum : funcs.sums)
-    vectorizeRowReduction(sum, funcs.reduction.x, context.extents[0], vector,
-                          loops.row);
+    vectorizeRowReduction(sum, funcs.reduction.x, context.extents[0], vector, loops.row);
 }
 
 } // namespace

@@ -37,8 +37,8 @@ void scheduleSoftmaxCpu(const SoftmaxFuncs &funcs, const ScheduleContext &contex
     int64_t length = context.extents[0];
     vectorizeRowReduction(funcs.maximum, funcs.reduction.x, length, vector, loops.row);
     Func exponential = funcs.exponential;
-    exponential.compute_at(loops.row)
-        .vectorize(exponential.args()[0], lanesFor(length, vector));
+    exponential.compute_at(loops.row).vectorize(exponential.args()[0],
+                                                lanesFor(length, vector));
     vectorizeRowReduction(funcs.sum, funcs.reduction.x, length, vector, loops.row);
     return;
   }

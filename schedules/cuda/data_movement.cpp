@@ -1,5 +1,6 @@
-// CUDA schedule of reshape, transpose, concat and slice when materialized (a copy): one element per thread, tile_x along the
-// contiguous dimension × tile_y along the others (fused).
+// CUDA schedule of reshape, transpose, concat and slice when materialized (a copy): one
+// element per thread, tile_x threads along the contiguous dimension × tile_y along the
+// others (fused).
 #include "schedules/ScheduleUtil.h"
 
 namespace loom::schedules {

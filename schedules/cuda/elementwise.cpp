@@ -1,5 +1,6 @@
-// CUDA schedule of the elementwise ops (activations, add, mul, batch_norm) when materialized: one element per thread, tile_x along the
-// contiguous dimension × tile_y along the others (fused).
+// CUDA schedule of the elementwise ops (activations, add, mul, batch_norm) when
+// materialized: one element per thread, tile_x threads along the contiguous dimension ×
+// tile_y along the others (fused).
 #include "schedules/ScheduleUtil.h"
 
 namespace loom::schedules {

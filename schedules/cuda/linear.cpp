@@ -12,9 +12,8 @@ void scheduleLinearCuda(const LinearFuncs &funcs, const ScheduleContext &context
                             context.knobs.get("tile_y"));
   Func accumulate = funcs.accumulate;
   accumulate.compute_at(loops.thread);
-  int unroll = static_cast<int>(
-      std::min<int64_t>(std::max<int64_t>(context.knobs.get("unroll_reduction"), 1),
-                        funcs.inFeatures));
+  int unroll = static_cast<int>(std::min<int64_t>(
+      std::max<int64_t>(context.knobs.get("unroll_reduction"), 1), funcs.inFeatures));
   if (unroll > 1) {
     RVar outer("k_outer"), inner("k_inner");
     accumulate.update()
