@@ -172,6 +172,18 @@ int checkWeights(const ModelInterface &model, const std::string &path) {
   return 0;
 }
 
+/// Writes the IR as text to `path` ("-": stdout).
+int printModule(ModuleOp module, const std::string &path) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  module.print(os);
+  if (path == "-") {
+    llvm::outs() << text;
+    return 0;
+  }
+  return writeText(path, text) ? 0 : fail("cannot write " + path);
+}
+
 OwningOpRef<ModuleOp> parseInput(const CompileOptions &options, llvm::SourceMgr &sources,
                                  MLIRContext &context) {
   std::string message;
@@ -334,32 +346,16 @@ int compile(const CompileOptions &options) {
   if (!module)
     return 1;
   parseTiming.stop();
-  if (options.emit == "mlir") {
-    std::string text;
-    llvm::raw_string_ostream os(text);
-    module->print(os);
-    return options.outputPath == "-"
-               ? (llvm::outs() << text, 0)
-               : (writeText(options.outputPath, text) ? 0
-                                                      : fail("cannot write " +
-                                                             options.outputPath));
-  }
+  if (options.emit == "mlir")
+    return printModule(*module, options.outputPath);
 
   PassManager passes(&context);
   passes.enableTiming(rootTiming);
   buildLoomPipeline(passes, target->scheduleName, options.knobs, options.fuse);
   if (failed(passes.run(*module)))
     return 1;
-  if (options.emit == "scheduled") {
-    std::string text;
-    llvm::raw_string_ostream os(text);
-    module->print(os);
-    return options.outputPath == "-"
-               ? (llvm::outs() << text, 0)
-               : (writeText(options.outputPath, text) ? 0
-                                                      : fail("cannot write " +
-                                                             options.outputPath));
-  }
+  if (options.emit == "scheduled")
+    return printModule(*module, options.outputPath);
 
   auto models = llvm::to_vector(module->getOps<ModelOp>());
   if (models.size() != 1)
