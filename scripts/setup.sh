@@ -13,10 +13,25 @@ packages=(
   # the independent reference of the numeric tests
   python3-torch python3-numpy
 )
+bench=0
 if [[ "${1:-}" == "--bench" ]]; then
-  # PyTorch's fast BLAS, so benchmarks compare against the peer at its best
-  packages+=(libopenblas0-pthread)
+  bench=1
+  # PyTorch's fast BLAS, so benchmarks compare against the peer at its best;
+  # python3-venv for the benchmark venv (ONNX Runtime, the second peer).
+  packages+=(libopenblas0-pthread python3-venv)
 fi
+
+# The benchmarks' venv sees Debian's torch and numpy and adds a pinned
+# onnxruntime from PyPI.
+make_bench_venv() {
+  local venv
+  venv="$(cd "$(dirname "$0")/.." && pwd)/build/bench-venv"
+  if [[ ! -x "$venv/bin/python" ]]; then
+    /usr/bin/python3 -m venv --system-site-packages "$venv"
+  fi
+  "$venv/bin/pip" install -q onnxruntime==1.20.1
+  echo "setup: benchmark venv ready: $venv/bin/python"
+}
 
 missing=()
 for package in "${packages[@]}"; do
@@ -26,6 +41,7 @@ for package in "${packages[@]}"; do
 done
 if [[ ${#missing[@]} -eq 0 ]]; then
   echo "setup: all ${#packages[@]} packages present"
+  if [[ $bench -eq 1 ]]; then make_bench_venv; fi
   exit 0
 fi
 
@@ -36,3 +52,4 @@ if [[ $(id -u) -ne 0 ]]; then
 fi
 $sudo apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if [[ $bench -eq 1 ]]; then make_bench_venv; fi

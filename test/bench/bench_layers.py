@@ -4,8 +4,10 @@ measured in the same run with 2 threads each. Prints min/median latency,
 GFLOP/s (at the minimum) and the ratios PyTorch/Loom of the minimum and
 the median latency (above 1: Loom is faster).
 
-Run with Debian's Python (it has torch): /usr/bin/python3 test/bench/bench_layers.py
-Set up the peer's fast BLAS first: bash scripts/setup.sh --bench
+Set up the peers first (OpenBLAS for PyTorch; a venv over Debian's Python
+with a pinned onnxruntime): bash scripts/setup.sh --bench
+Then: build/bench-venv/bin/python test/bench/bench_layers.py
+(/usr/bin/python3 also works; it then skips ONNX Runtime.)
 """
 import argparse
 import json
@@ -61,6 +63,35 @@ def peer(case, runs):
             start = time.perf_counter()
             module(x)
             times.append((time.perf_counter() - start) * 1e3)
+    result = {"min": min(times), "median": statistics.median(times)}
+    result["onnxruntime"] = onnxruntime_times(module, x, runs)
+    return result
+
+
+def onnxruntime_times(module, x, runs):
+    """The same layer exported to ONNX and run by ONNX Runtime (2 threads);
+    None when onnxruntime is not installed (scripts/setup.sh --bench)."""
+    try:
+        import onnxruntime
+    except ImportError:
+        return None
+    import io
+    import torch
+    buffer = io.BytesIO()
+    torch.onnx.export(module, x, buffer, input_names=["x"], output_names=["y"])
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = THREADS
+    options.inter_op_num_threads = 1
+    session = onnxruntime.InferenceSession(buffer.getvalue(), options,
+                                           providers=["CPUExecutionProvider"])
+    feed = {"x": x.numpy()}
+    for _ in range(3):
+        session.run(None, feed)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        session.run(None, feed)
+        times.append((time.perf_counter() - start) * 1e3)
     return {"min": min(times), "median": statistics.median(times)}
 
 
@@ -112,6 +143,13 @@ def main():
                   f"{torch_times['min']:7.3f} / {torch_times['median']:7.3f} "
                   f"{gflops:13.1f} {torch_times['min'] / loom['min']:9.2f}x "
                   f"{torch_times['median'] / loom['median']:12.2f}x")
+            ort = torch_times["onnxruntime"]
+            if ort is None:
+                print(f"{'  onnxruntime':38} not installed (bash scripts/setup.sh --bench)")
+            else:
+                print(f"{'  onnxruntime':38} {'':17} {ort['min']:7.3f} / {ort['median']:7.3f} "
+                      f"{'':13} {ort['min'] / loom['min']:9.2f}x "
+                      f"{ort['median'] / loom['median']:12.2f}x")
 
 
 if __name__ == "__main__":
