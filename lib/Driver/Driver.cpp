@@ -146,26 +146,29 @@ std::string cxxCompiler() {
 }
 
 /// Checks every parameter against a weights file at compile time, so a
-/// missing or misshaped tensor is reported before anything is built.
+/// missing or misshaped tensor is reported before anything is built. The
+/// check is the runtime's own, so loomc and loom_model_create agree.
 int checkWeights(const ModelInterface &model, const std::string &path) {
   try {
     auto file = runtime::SafetensorsFile::open(path);
+    std::vector<std::string> problems;
     for (const TensorInfo &param : model.params) {
-      const runtime::SafetensorsTensor *tensor = file->find(param.name);
-      if (!tensor)
-        return fail(fmt::format("weights '{}' have no tensor '{}' (expected {} [{}])",
-                                path, param.name, param.isInt32 ? "I32" : "F32",
-                                fmt::join(param.shape, ", ")));
-      std::string expectedType = param.isInt32 ? "I32" : "F32";
-      if (tensor->dtype != expectedType)
-        return fail(fmt::format("tensor '{}' in '{}' has dtype {} but the model expects {}",
-                                param.name, path, tensor->dtype, expectedType));
-      if (tensor->shape != param.shape)
-        return fail(fmt::format("tensor '{}' in '{}' has shape [{}] but the model "
-                                "expects [{}]",
-                                param.name, path, fmt::join(tensor->shape, ", "),
-                                fmt::join(param.shape, ", ")));
+      loom_tensor_desc expected = {param.name.c_str(), param.isInt32 ? LOOM_I32 : LOOM_F32,
+                                   static_cast<int>(param.shape.size()),
+                                   param.shape.data()};
+      std::string problem = runtime::parameterProblem(*file, expected);
+      if (!problem.empty())
+        problems.push_back(std::move(problem));
     }
+    // A wrong file can fail every parameter; the first few say enough.
+    constexpr size_t listed = 20;
+    if (problems.size() > listed) {
+      size_t more = problems.size() - listed;
+      problems.resize(listed);
+      problems.push_back(fmt::format("... and {} more problems with '{}'", more, path));
+    }
+    if (!problems.empty())
+      return fail(fmt::format("{}", fmt::join(problems, "\nloomc: error: ")));
   } catch (const std::exception &error) {
     return fail(error.what());
   }

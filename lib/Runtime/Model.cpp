@@ -58,7 +58,6 @@ template <typename Body> loom_status guarded(Body body) {
   }
 }
 
-const char *safetensorsDtype(loom_dtype dtype) { return dtype == LOOM_F32 ? "F32" : "I32"; }
 
 int64_t elementCount(const loom_tensor_desc &tensor) {
   int64_t count = 1;
@@ -206,34 +205,21 @@ void bindParameters(loom_model &model) {
   size_t dimOffset = 0;
   for (int i = 0; i < info.num_params; ++i) {
     const loom_tensor_desc &expected = info.params[i].tensor;
-    std::vector<int64_t> expectedShape(expected.shape, expected.shape + expected.rank);
     const void *data = nullptr;
     if (!model.weights) {
       model.ownedParameterData.push_back(
           randomParameterData(info.params[i], uint64_t(info.random_seed)));
       data = model.ownedParameterData.back().data();
-    } else if (const SafetensorsTensor *found = model.weights->find(expected.name)) {
-      const char *source = model.weights->sourceName().c_str();
-      if (found->dtype != safetensorsDtype(expected.dtype)) {
-        problems.push_back(formatString("tensor '%s' in %s has dtype %s but the model expects %s",
-                                        expected.name, source, found->dtype.c_str(),
-                                        safetensorsDtype(expected.dtype)));
-      } else if (found->shape != expectedShape) {
-        problems.push_back(formatString(
-            "tensor '%s' in %s has shape %s but the model expects %s", expected.name, source,
-            formatShape(found->shape).c_str(), formatShape(expectedShape).c_str()));
-      } else if (reinterpret_cast<uintptr_t>(found->data) % 4 == 0) {
-        data = found->data;
-      } else {
-        // safetensors does not promise aligned offsets; Halide expects element alignment.
-        model.ownedParameterData.emplace_back(found->data, found->data + found->byteSize());
-        data = model.ownedParameterData.back().data();
-      }
+    } else if (std::string problem = parameterProblem(*model.weights, expected);
+               !problem.empty()) {
+      problems.push_back(std::move(problem));
+    } else if (const SafetensorsTensor *found = model.weights->find(expected.name);
+               reinterpret_cast<uintptr_t>(found->data) % 4 == 0) {
+      data = found->data;
     } else {
-      problems.push_back(formatString("tensor '%s' is missing from %s (the model expects %s %s)",
-                                      expected.name, model.weights->sourceName().c_str(),
-                                      safetensorsDtype(expected.dtype),
-                                      formatShape(expectedShape).c_str()));
+      // safetensors does not promise aligned offsets; Halide expects element alignment.
+      model.ownedParameterData.emplace_back(found->data, found->data + found->byteSize());
+      data = model.ownedParameterData.back().data();
     }
     // Halide never writes to pipeline inputs, so pointing at read-only pages is safe.
     describeBuffer(expected, const_cast<void *>(data), model.parameterDims.data() + dimOffset,

@@ -340,6 +340,24 @@ const SafetensorsTensor *SafetensorsFile::find(std::string_view name) const {
   return it != tensors_.end() && it->name == name ? &*it : nullptr;
 }
 
+std::string parameterProblem(const SafetensorsFile &weights, const loom_tensor_desc &expected) {
+  const char *dtype = expected.dtype == LOOM_F32 ? "F32" : "I32";
+  std::vector<int64_t> shape(expected.shape, expected.shape + expected.rank);
+  const char *source = weights.sourceName().c_str();
+  const SafetensorsTensor *found = weights.find(expected.name);
+  if (!found)
+    return formatString("tensor '%s' is missing from %s (the model expects %s %s)",
+                        expected.name, source, dtype, formatShape(shape).c_str());
+  if (found->dtype != dtype)
+    return formatString("tensor '%s' in %s has dtype %s but the model expects %s",
+                        expected.name, source, found->dtype.c_str(), dtype);
+  if (found->shape != shape)
+    return formatString("tensor '%s' in %s has shape %s but the model expects %s",
+                        expected.name, source, formatShape(found->shape).c_str(),
+                        formatShape(shape).c_str());
+  return "";
+}
+
 void SafetensorsFile::parse(const uint8_t *data, size_t size) {
   const char *source = sourceName_.c_str();
   if (size < 8 || !data)

@@ -53,6 +53,11 @@ private:
   std::vector<std::pair<std::string, std::string>> metadata_;
 };
 
+// Why `weights` cannot supply the parameter `expected` (missing, another dtype or
+// another shape), or "" when it can. Shared by loomc's compile-time check and
+// loom_model_create, so both report a bad weights file the same way.
+std::string parameterProblem(const SafetensorsFile &weights, const loom_tensor_desc &expected);
+
 struct SafetensorsTensorData {
   std::string name;
   std::string dtype; // a name safetensorsElementSize knows
