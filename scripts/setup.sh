@@ -14,12 +14,20 @@ packages=(
   python3-torch python3-numpy
 )
 bench=0
-if [[ "${1:-}" == "--bench" ]]; then
-  bench=1
-  # PyTorch's fast BLAS, so benchmarks compare against the peer at its best;
-  # python3-venv for the benchmark venv (ONNX Runtime, the second peer).
-  packages+=(libopenblas0-pthread python3-venv)
-fi
+for option in "$@"; do
+  case "$option" in
+    --bench)
+      bench=1
+      # PyTorch's fast BLAS, so benchmarks compare against the peer at its best;
+      # python3-venv for the benchmark venv (ONNX Runtime, the second peer).
+      packages+=(libopenblas0-pthread python3-venv) ;;
+    --fuzz)
+      # libFuzzer and the sanitizer runtimes come with clang (scripts/fuzz.sh).
+      packages+=(clang-19 libclang-rt-19-dev) ;;
+    *)
+      echo "usage: setup.sh [--bench] [--fuzz]" >&2; exit 2 ;;
+  esac
+done
 
 # The benchmarks' venv sees Debian's torch and numpy and adds a pinned
 # onnxruntime from PyPI.

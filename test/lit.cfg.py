@@ -24,8 +24,11 @@ config.substitutions.append(("%loomc", os.path.join(config.loom_tools_dir, "loom
 config.substitutions.append(("%loom-opt", os.path.join(config.loom_tools_dir, "loom-opt")))
 config.substitutions.append(("%loomrt-tool", os.path.join(config.loom_tools_dir, "loomrt-tool")))
 config.substitutions.append(("%python", config.python_executable))
-config.substitutions.append(("%cc", config.c_compiler))
-config.substitutions.append(("%cxx", config.cxx_compiler))
+# In a sanitizer build the runtime is instrumented, so what links it needs the flags.
+config.substitutions.append(("%cc", (config.c_compiler + " " + config.sanitizer_flags).strip()))
+config.substitutions.append(("%cxx", (config.cxx_compiler + " " + config.sanitizer_flags).strip()))
+config.substitutions.append(("%loom-fuzz-replay", os.path.join(config.loom_tools_dir, "loom-fuzz-replay")))
+config.substitutions.append(("%fuzzdir", os.path.join(config.loom_source_root, "fuzz")))
 config.substitutions.append(("%examples", os.path.join(config.loom_source_root, "examples")))
 config.substitutions.append(("%refdir", os.path.join(config.loom_source_root, "test", "numeric")))
 
@@ -47,6 +50,12 @@ if python_has("numpy"):
 if shutil.which("nvidia-smi") and subprocess.run(
         ["nvidia-smi", "-L"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0:
     config.available_features.add("cuda-gpu")
+
+if config.sanitizer_flags:
+    config.available_features.add("sanitizer")
+    # LLVM's and Halide's caches live for the process; leaks at exit are not ours to fix.
+    config.environment["ASAN_OPTIONS"] = "detect_leaks=0:abort_on_error=1"
+    config.environment["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"
 
 if "avx512f" in open("/proc/cpuinfo").read():
     config.available_features.add("avx512")

@@ -39,6 +39,19 @@ using namespace mlir;
 namespace loom {
 namespace {
 
+/// A sanitizer build of Loom (LOOM_SANITIZE) has an instrumented libloomrt:
+/// the glue and every artifact linked with it need the same flags.
+void appendSanitizerFlags(std::vector<std::string> &arguments) {
+#ifdef LOOM_SANITIZER_FLAGS
+  llvm::SmallVector<StringRef> flags;
+  StringRef(LOOM_SANITIZER_FLAGS).split(flags, ' ', -1, /*KeepEmpty=*/false);
+  for (StringRef flag : flags)
+    arguments.push_back(flag.str());
+#else
+  (void)arguments;
+#endif
+}
+
 /// Errors of the driver itself (not tied to a location in the spec).
 int fail(const std::string &message) {
   llvm::errs() << "loomc: error: " << message << "\n";
@@ -239,8 +252,10 @@ int buildArtifact(const CompileOptions &options, const ResolvedTarget &target,
   std::vector<std::string> objects;
   std::string cxx = cxxCompiler();
   std::string glueObject = scratch.file("glue.o");
-  if (int status = runTool(cxx, {"-O2", "-fPIC", "-c", gluePath, "-I",
-                                 LOOM_RUNTIME_INCLUDE_DIR, "-o", glueObject}))
+  std::vector<std::string> glueArguments = {"-O2", "-fPIC", "-c", gluePath, "-I",
+                                            LOOM_RUNTIME_INCLUDE_DIR, "-o", glueObject};
+  appendSanitizerFlags(glueArguments);
+  if (int status = runTool(cxx, glueArguments))
     return status;
   objects.push_back(glueObject);
   if (options.embedWeights) {
@@ -261,6 +276,7 @@ int buildArtifact(const CompileOptions &options, const ResolvedTarget &target,
     std::vector<std::string> arguments = objects;
     arguments.insert(arguments.end(), {pipelineArchive, LOOM_RUNTIME_LIBRARY, "-o", built,
                                        "-lpthread", "-ldl", "-lm"});
+    appendSanitizerFlags(arguments);
     if (int status = runTool(cxx, arguments))
       return status;
   } else if (options.emit == "shared") {
@@ -268,6 +284,7 @@ int buildArtifact(const CompileOptions &options, const ResolvedTarget &target,
     arguments.insert(arguments.end(), objects.begin(), objects.end());
     arguments.insert(arguments.end(), {pipelineArchive, LOOM_RUNTIME_LIBRARY, "-o", built,
                                        "-lpthread", "-ldl", "-lm"});
+    appendSanitizerFlags(arguments);
     if (int status = runTool(cxx, arguments))
       return status;
   } else { // lib: one archive holding the glue, the pipeline and the runtime
