@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Packages what a GPU machine needs to check Loom there (it needs no Halide or
+# MLIR, only the CUDA driver and Python with numpy): every example compiled for
+# CUDA and for this CPU, the CPU build's outputs as the reference, and
+# scripts/gpu-run.sh. Usage: scripts/gpu-bundle.sh [OUT_DIR] (default out/gpu)
+# Then, on the GPU machine: bash OUT_DIR/gpu-run.sh OUT_DIR RESULTS.md
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=${1:-out/gpu}
+loomc=${LOOMC:-build/bin/loomc}
+rm -rf "$out" && mkdir -p "$out/bin" "$out/ref"
+for spec in examples/*.loom; do
+  name=$(basename "$spec" .loom)
+  echo "gpu-bundle: $name"
+  "$loomc" "$spec" --target=cuda --emit=exe --random-weights=1 -o "$out/bin/$name.cuda"
+  "$loomc" "$spec" --target=host --emit=exe --random-weights=1 -o "$out/bin/$name.cpu"
+  "$out/bin/$name.cpu" --seed 7 --output-dir "$out/ref/$name" --quiet
+done
+# Each family may add its own GPU checks: test/bench/gpu_<family>.sh BUNDLE
+# (run here: it builds what it needs into BUNDLE/<family>/ and leaves a run.sh there).
+for script in test/bench/gpu_*.sh; do
+  [[ -e "$script" ]] || continue
+  echo "gpu-bundle: $script"
+  bash "$script" bundle "$out"
+done
+cp scripts/gpu-run.sh scripts/compare_npy.py "$out/"
+du -sh "$out"
