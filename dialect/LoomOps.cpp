@@ -198,14 +198,17 @@ void ModelOp::build(OpBuilder &builder, OperationState &state, StringRef name) {
 }
 
 LogicalResult ModelOp::verify() {
-  llvm::StringSet<> inputs, params, outputs;
+  llvm::StringMap<Operation *> inputs, params, outputs;
   bool anyOutput = false;
   for (Operation &op : getBody().front()) {
-    auto check = [&](llvm::StringSet<> &seen, StringRef kind,
+    auto check = [&](llvm::StringMap<Operation *> &seen, StringRef kind,
                      StringRef name) -> LogicalResult {
-      if (!seen.insert(name).second)
-        return op.emitOpError() << "duplicate " << kind << " name '" << name << "'";
-      return success();
+      auto [first, inserted] = seen.try_emplace(name, &op);
+      if (inserted)
+        return success();
+      auto diag = op.emitOpError() << "duplicate " << kind << " name '" << name << "'";
+      diag.attachNote(first->second->getLoc()) << "first defined here";
+      return diag;
     };
     if (isa<InputOp, ParamOp, OutputOp>(op) && failed(verifyStaticShapes(&op)))
       return failure();
@@ -219,7 +222,8 @@ LogicalResult ModelOp::verify() {
     }
   }
   if (!anyOutput)
-    return emitOpError() << "model '" << getSymName() << "' has no output";
+    return emitOpError() << "model '" << getSymName()
+                         << "' has no output (a model needs at least one loom.output)";
   return success();
 }
 

@@ -9,6 +9,7 @@ loom.model @empty {
 // -----
 
 loom.model @m {
+  // expected-note @+1 {{first defined here}}
   %x = loom.input "x" : tensor<2x6xf32>
   // expected-error @+1 {{'loom.input' op duplicate input name 'x'}}
   %z = loom.input "x" : tensor<2x6xf32>
@@ -19,6 +20,7 @@ loom.model @m {
 
 loom.model @m {
   %x = loom.input "x" : tensor<2x6xf32>
+  // expected-note @+1 {{first defined here}}
   %w = loom.param "w" : tensor<6xf32>
   // expected-error @+1 {{'loom.param' op duplicate parameter name 'w'}}
   %v = loom.param "w" : tensor<6xf32>
@@ -29,6 +31,7 @@ loom.model @m {
 
 loom.model @m {
   %x = loom.input "x" : tensor<2x6xf32>
+  // expected-note @+1 {{first defined here}}
   loom.output "y", %x : tensor<2x6xf32>
   // expected-error @+1 {{'loom.output' op duplicate output name 'y'}}
   loom.output "y", %x : tensor<2x6xf32>

@@ -176,6 +176,7 @@ loom.model @m {
 // -----
 
 loom.model @m {
+  // expected-note @+1 {{first defined here}}
   %x = loom.input "x" : tensor<2x6xf32>
   // expected-error @+1 {{'loom.input' op duplicate input name 'x'}}
   %z = loom.input "x" : tensor<2x6xf32>
