@@ -145,3 +145,39 @@ loom.model @m {
   %y = loom.linear %x, %w : (tensor<2x64xf32>, tensor<10x64xf32>) -> tensor<2x?xf32>
   loom.output "y", %x : tensor<2x64xf32>
 }
+
+// -----
+
+// expected-error @+1 {{'loom.model' op region #0 ('body') failed to verify constraint: region with 1 blocks}}
+"loom.model"() ({
+}) {sym_name = "m"} : () -> ()
+
+// -----
+
+// expected-error @+1 {{'loom.model' op expects region #0 to have 0 or 1 blocks}}
+"loom.model"() ({
+^bb0:
+  %x = "loom.input"() {name = "x"} : () -> tensor<2xf32>
+  "loom.output"(%x) {name = "y"} : (tensor<2xf32>) -> ()
+^bb1:
+  "loom.output"(%x) {name = "z"} : (tensor<2xf32>) -> ()
+}) {sym_name = "m"} : () -> ()
+
+// -----
+
+// expected-error @+1 {{'loom.model' op requires attribute 'sym_name'}}
+"loom.model"() ({
+^bb0:
+  %x = "loom.input"() {name = "x"} : () -> tensor<2xf32>
+  "loom.output"(%x) {name = "y"} : (tensor<2xf32>) -> ()
+}) : () -> ()
+
+// -----
+
+loom.model @m {
+  %x = loom.input "x" : tensor<2xf32>
+  // expected-error @+1 {{operand #0 does not dominate this use}}
+  loom.output "y", %y : tensor<2xf32>
+  // expected-note @+1 {{operand defined here (op in the same block)}}
+  %y = loom.relu %x : tensor<2xf32>
+}
