@@ -95,30 +95,93 @@ LogicalResult windowExtent(std::optional<Location> loc, StringRef op,
                            StringRef dimName, int64_t in, int64_t kernel,
                            int64_t stride, int64_t padding, int64_t dilation,
                            int64_t &out) {
-  if (stride < 1 || dilation < 1 || padding < 0 || kernel < 1)
-    return emitOptionalError(loc, op, ": stride, dilation and kernel must be ≥ 1 "
-                             "and padding ≥ 0 along ", dimName);
+  // Attributes come from the user: name the one that is wrong and its value.
+  if (kernel < 1)
+    return emitOptionalError(loc, op, ": the kernel extent along ", dimName,
+                             " must be ≥ 1, got ", kernel);
+  if (stride < 1)
+    return emitOptionalError(loc, op, ": stride along ", dimName, " must be ≥ 1, got ",
+                             stride);
+  if (dilation < 1)
+    return emitOptionalError(loc, op, ": dilation along ", dimName, " must be ≥ 1, got ",
+                             dilation);
+  if (padding < 0)
+    return emitOptionalError(loc, op, ": padding along ", dimName, " must be ≥ 0, got ",
+                             padding);
+  // Bounded so that the window arithmetic below cannot overflow.
+  constexpr int64_t limit = int64_t(1) << 31;
+  if (kernel >= limit || stride >= limit || dilation >= limit || padding >= limit)
+    return emitOptionalError(loc, op, ": kernel, stride, dilation and padding along ",
+                             dimName, " must be below 2^31 (got ", kernel, ", ", stride,
+                             ", ", dilation, ", ", padding, ")");
   int64_t span = dilation * (kernel - 1) + 1;
   if (in + 2 * padding < span)
-    return emitOptionalError(loc, op, ": the window (", span, " wide with dilation) "
-                             "is larger than the padded input along ", dimName,
-                             " (", in, " + 2×", padding, ")");
+    return emitOptionalError(loc, op, ": the window (", span, " wide",
+                             dilation > 1 ? " with dilation " + std::to_string(dilation)
+                                          : std::string(),
+                             ") is larger than the padded input along ", dimName, " (",
+                             in, " + 2×", padding, ")");
   out = (in + 2 * padding - span) / stride + 1;
+  return success();
+}
+
+/// Loom tensors have static, positive extents (the language never makes
+/// others; a hand-written .mlir file might). Shape inference relies on it.
+LogicalResult verifyStaticShapes(Operation *op) {
+  auto check = [&](Value value, StringRef what, unsigned index) -> LogicalResult {
+    auto type = dyn_cast<RankedTensorType>(value.getType());
+    if (!type)
+      return success(); // the ODS type constraints report it
+    for (auto [dim, extent] : llvm::enumerate(type.getShape()))
+      if (ShapedType::isDynamic(extent) || extent < 1)
+        return op->emitOpError()
+               << what << " #" << index << " has type " << type << ": dim " << dim
+               << " must be a static extent ≥ 1, got "
+               << (ShapedType::isDynamic(extent) ? std::string("?")
+                                                 : std::to_string(extent));
+    return success();
+  };
+  for (auto [index, operand] : llvm::enumerate(op->getOperands()))
+    if (failed(check(operand, "operand", index)))
+      return failure();
+  for (auto [index, result] : llvm::enumerate(op->getResults()))
+    if (failed(check(result, "result", index)))
+      return failure();
   return success();
 }
 
 template <typename OpTy>
 LogicalResult verifyInferredType(OpTy op) {
+  if (failed(verifyStaticShapes(op)))
+    return failure();
   SmallVector<Type> inferred;
   if (failed(OpTy::inferReturnTypes(op->getContext(), op->getLoc(),
                                     op->getOperands(), op->getAttrDictionary(),
                                     OpaqueProperties(nullptr), op->getRegions(),
                                     inferred)))
     return failure();
-  if (TypeRange(inferred) != op->getResultTypes())
-    return op.emitOpError() << "result type " << op->getResultTypes()
-                            << " does not match the inferred type "
-                            << TypeRange(inferred);
+  if (TypeRange(inferred) != op->getResultTypes()) {
+    auto diag = op.emitOpError() << "result type " << op->getResultTypes()
+                                 << " does not match the inferred type "
+                                 << TypeRange(inferred);
+    // Say which dimension disagrees, so the reader need not diff the types.
+    auto written = dyn_cast<RankedTensorType>(op->getResultTypes().front());
+    auto expected = dyn_cast<RankedTensorType>(inferred.front());
+    if (written && expected && written.getRank() != expected.getRank())
+      diag << " (rank " << written.getRank() << " written, " << expected.getRank()
+           << " inferred)";
+    else if (written && expected && written.getShape() != expected.getShape()) {
+      for (int64_t dim = 0; dim < written.getRank(); ++dim)
+        if (written.getDimSize(dim) != expected.getDimSize(dim)) {
+          diag << " (dim " << dim << ": " << written.getDimSize(dim) << " written, "
+               << expected.getDimSize(dim) << " inferred)";
+          break;
+        }
+    } else if (written && expected)
+      diag << " (element type " << written.getElementType() << " written, "
+           << expected.getElementType() << " inferred)";
+    return diag;
+  }
   return success();
 }
 
@@ -135,15 +198,20 @@ void ModelOp::build(OpBuilder &builder, OperationState &state, StringRef name) {
 }
 
 LogicalResult ModelOp::verify() {
-  llvm::StringSet<> inputs, params, outputs;
+  llvm::StringMap<Operation *> inputs, params, outputs;
   bool anyOutput = false;
   for (Operation &op : getBody().front()) {
-    auto check = [&](llvm::StringSet<> &seen, StringRef kind,
+    auto check = [&](llvm::StringMap<Operation *> &seen, StringRef kind,
                      StringRef name) -> LogicalResult {
-      if (!seen.insert(name).second)
-        return op.emitOpError() << "duplicate " << kind << " name '" << name << "'";
-      return success();
+      auto [first, inserted] = seen.try_emplace(name, &op);
+      if (inserted)
+        return success();
+      auto diag = op.emitOpError() << "duplicate " << kind << " name '" << name << "'";
+      diag.attachNote(first->second->getLoc()) << "first defined here";
+      return diag;
     };
+    if (isa<InputOp, ParamOp, OutputOp>(op) && failed(verifyStaticShapes(&op)))
+      return failure();
     if (auto input = dyn_cast<InputOp>(op)) {
       if (failed(check(inputs, "input", input.getName()))) return failure();
     } else if (auto param = dyn_cast<ParamOp>(op)) {
@@ -154,7 +222,8 @@ LogicalResult ModelOp::verify() {
     }
   }
   if (!anyOutput)
-    return emitOpError() << "model '" << getSymName() << "' has no output";
+    return emitOpError() << "model '" << getSymName()
+                         << "' has no output (a model needs at least one loom.output)";
   return success();
 }
 
@@ -163,7 +232,7 @@ LogicalResult ParamOp::verify() {
   if (init != "fan_in" && init != "ones" && init != "zeros")
     return emitOpError() << "init must be fan_in, ones or zeros, not '" << init << "'";
   if (getFanIn() < 1)
-    return emitOpError() << "fan_in must be ≥ 1";
+    return emitOpError() << "fan_in must be ≥ 1, got " << getFanIn();
   return success();
 }
 
@@ -177,7 +246,8 @@ LogicalResult LinearOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
                                          SmallVectorImpl<Type> &types) {
   auto input = tensorOf(operands[0]);
   if (input.getRank() < 1)
-    return emitOptionalError(loc, "linear: input must have rank ≥ 1");
+    return emitOptionalError(loc, "linear: input must have rank ≥ 1 ([..., in]) but has "
+                             "shape []");
   if (failed(checkRank(loc, "linear", "weight", operands[1], 2, "[out, in]")))
     return failure();
   auto weight = tensorOf(operands[1]).getShape();
@@ -201,16 +271,20 @@ static LogicalResult inferConvolution(std::optional<Location> loc, StringRef op,
                                       ArrayRef<int64_t> padding,
                                       ArrayRef<int64_t> dilation, int64_t groups,
                                       SmallVectorImpl<Type> &types) {
-  int64_t spatial = stride.size();
+  // The op fixes the spatial rank; the attribute lengths are checked against it.
+  int64_t spatial = op == "conv1d" ? 1 : op == "conv2d" ? 2 : stride.size();
   StringRef layout = spatial == 1 ? "[N, C, L]" : "[N, C, H, W]";
   StringRef weightLayout = spatial == 1 ? "[C_out, C_in/groups, K]"
                                         : "[C_out, C_in/groups, KH, KW]";
   if (failed(checkRank(loc, op, "input", operands[0], 2 + spatial, layout)) ||
       failed(checkRank(loc, op, "weight", operands[1], 2 + spatial, weightLayout)))
     return failure();
-  if (padding.size() != stride.size() || dilation.size() != stride.size())
+  if (static_cast<int64_t>(stride.size()) != spatial || padding.size() != stride.size() ||
+      dilation.size() != stride.size())
     return emitOptionalError(loc, op, ": stride, padding and dilation need ",
-                             spatial, " values each");
+                             spatial, " values each (one per spatial dim) but have ",
+                             stride.size(), ", ", padding.size(), " and ",
+                             dilation.size());
   auto input = tensorOf(operands[0]).getShape();
   auto weight = tensorOf(operands[1]).getShape();
   if (groups < 1)
@@ -269,14 +343,21 @@ LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
 //===----------------------------------------------------------------------===//
 
 LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                            ValueRange operands, DictionaryAttr,
+                                            ValueRange operands, DictionaryAttr dict,
                                             OpaqueProperties, RegionRange,
                                             SmallVectorImpl<Type> &types) {
   auto input = tensorOf(operands[0]);
   if (input.getRank() < 1)
-    return emitOptionalError(loc, "layer_norm: input must have rank ≥ 1");
-  for (Value affine : operands.drop_front())
-    if (failed(checkVector(loc, "layer_norm", "weight/bias", affine,
+    return emitOptionalError(loc, "layer_norm: input must have rank ≥ 1 but has shape []");
+  // The operand segments say whether a lone affine operand is the weight or
+  // the bias, so the message can name it.
+  auto segments = dict ? dict.getAs<DenseI32ArrayAttr>("operandSegmentSizes")
+                       : DenseI32ArrayAttr();
+  bool hasWeight = segments && segments.size() == 3 ? segments[1] > 0
+                                                    : operands.size() > 1;
+  for (auto [index, affine] : llvm::enumerate(operands.drop_front()))
+    if (failed(checkVector(loc, "layer_norm", index == 0 && hasWeight ? "weight" : "bias",
+                           affine,
                            input.getShape().back(),
                            "the normalized size (last dim of input)")))
       return failure();
@@ -290,7 +371,7 @@ LogicalResult RMSNormOp::inferReturnTypes(MLIRContext *, std::optional<Location>
                                           SmallVectorImpl<Type> &types) {
   auto input = tensorOf(operands[0]);
   if (input.getRank() < 1)
-    return emitOptionalError(loc, "rms_norm: input must have rank ≥ 1");
+    return emitOptionalError(loc, "rms_norm: input must have rank ≥ 1 but has shape []");
   if (failed(checkVector(loc, "rms_norm", "weight", operands[1],
                          input.getShape().back(),
                          "the normalized size (last dim of input)")))
@@ -369,7 +450,9 @@ static LogicalResult inferPool(std::optional<Location> loc, StringRef op,
   auto stride = attrs.array("stride", kernel);
   auto padding = attrs.array("padding", {0, 0});
   if (kernel.size() != 2 || stride.size() != 2 || padding.size() != 2)
-    return emitOptionalError(loc, op, ": kernel, stride and padding need 2 values each");
+    return emitOptionalError(loc, op, ": kernel, stride and padding need 2 values each "
+                             "([H, W]) but have ", kernel.size(), ", ", stride.size(),
+                             " and ", padding.size());
   auto input = tensorOf(operands[0]).getShape();
   SmallVector<int64_t> shape = {input[0], input[1]};
   static const char *names[] = {"dim 2", "dim 3"};
@@ -462,13 +545,17 @@ LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *, std::optional<Location>
   for (auto [index, extent] : llvm::enumerate(shape)) {
     if (extent == -1) {
       if (inferredIndex >= 0)
-        return emitOptionalError(loc, "reshape: only one dimension may be -1");
+        return emitOptionalError(loc, "reshape: only one dimension may be -1, but dims ",
+                                 inferredIndex, " and ", index, " of the target shape ",
+                                 shapeString(shape), " both are");
       inferredIndex = index;
     } else if (extent < 1) {
       return emitOptionalError(loc, "reshape: dim ", index, " of the target shape is ",
                                extent, "; extents must be ≥ 1 (or -1 once)");
-    } else {
-      known *= extent;
+    } else if (__builtin_mul_overflow(known, extent, &known)) {
+      // Also keeps `count % known` below from dividing by a wrapped zero.
+      return emitOptionalError(loc, "reshape: the target shape ", shapeString(shape),
+                               " has more than 2^63 elements");
     }
   }
   int64_t count = input.getNumElements();
@@ -499,7 +586,10 @@ LogicalResult TransposeOp::inferReturnTypes(MLIRContext *, std::optional<Locatio
   for (int64_t axis : perm) {
     if (axis < 0 || axis >= input.getRank() || seen[axis])
       return emitOptionalError(loc, "transpose: perm ", shapeString(perm),
-                               " is not a permutation of 0..", input.getRank() - 1);
+                               " is not a permutation of 0..", input.getRank() - 1, " (",
+                               axis, axis < 0 || axis >= input.getRank()
+                                         ? " is out of range)"
+                                         : " appears twice)");
     seen[axis] = true;
     shape.push_back(input.getShape()[axis]);
   }
@@ -546,16 +636,20 @@ LogicalResult SliceOp::inferReturnTypes(MLIRContext *, std::optional<Location> l
           step = attrs.integer("step", 1);
   if (step < 1)
     return emitOptionalError(loc, "slice: step must be ≥ 1, not ", step);
+  int64_t givenStart = start, givenEnd = end;
   // Python semantics: negative indices count from the end, then clamp.
   if (start < 0) start += extent;
   if (end < 0) end += extent;
   start = std::clamp<int64_t>(start, 0, extent);
   end = std::clamp<int64_t>(end, 0, extent);
   if (end <= start)
-    return emitOptionalError(loc, "slice: the range selects no element of dim ", *axis,
-                             " (extent ", extent, ")");
+    return emitOptionalError(loc, "slice: start = ", givenStart, ", end = ", givenEnd,
+                             " select no element of dim ", *axis, " (extent ", extent,
+                             "; negative indices count from the end, then clamp to [0, ",
+                             extent, "])");
   SmallVector<int64_t> shape(input.getShape());
-  shape[*axis] = (end - start + step - 1) / step;
+  // (end - start - 1) / step + 1 rounds up without overflowing for a huge step.
+  shape[*axis] = (end - start - 1) / step + 1;
   return single(types, shape, input.getElementType());
 }
 

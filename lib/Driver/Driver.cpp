@@ -200,6 +200,41 @@ int printModule(ModuleOp module, const std::string &path) {
   return writeText(path, text) ? 0 : fail("cannot write " + path);
 }
 
+/// Halide (without its large_buffers feature, which slows every access)
+/// indexes buffers with 32-bit offsets: a larger tensor would compile into a
+/// pipeline that fails at run time, so it is an error here, at the op.
+LogicalResult checkTensorSizes(ModelOp model) {
+  constexpr int64_t limit = (int64_t(1) << 31) - 1;
+  WalkResult result = model.walk([&](Operation *op) {
+    for (Value value : op->getResults()) {
+      auto type = dyn_cast<RankedTensorType>(value.getType());
+      if (!type)
+        continue;
+      int64_t bytes = type.getElementTypeBitWidth() / 8;
+      for (int64_t extent : type.getShape())
+        if (extent > 0 && __builtin_mul_overflow(bytes, extent, &bytes))
+          bytes = INT64_MAX;
+      if (bytes > limit) {
+        std::string what = "the result of " + op->getName().getStringRef().str();
+        if (auto input = dyn_cast<InputOp>(op))
+          what = "input '" + input.getName().str() + "'";
+        else if (auto param = dyn_cast<ParamOp>(op))
+          what = "parameter '" + param.getName().str() + "'";
+        // mlir::emitError, not op->emitError: the op's dump is noise here.
+        mlir::emitError(op->getLoc()) << what << " has shape "
+                        << fmt::format("[{}]", fmt::join(type.getShape(), ", "))
+                        << " and would take " << (bytes == INT64_MAX ? std::string("over 2^63")
+                                                                 : std::to_string(bytes))
+                        << " bytes; loomc supports tensors of at most 2^31 - 1 bytes "
+                           "(2 GiB, the limit of Halide's 32-bit buffer indexing)";
+        return WalkResult::interrupt();
+      }
+    }
+    return WalkResult::advance();
+  });
+  return failure(result.wasInterrupted());
+}
+
 OwningOpRef<ModuleOp> parseInput(const CompileOptions &options, llvm::SourceMgr &sources,
                                  MLIRContext &context) {
   std::string message;
@@ -354,6 +389,9 @@ int compile(const CompileOptions &options) {
 
   MLIRContext context;
   context.loadDialect<LoomDialect>();
+  // A diagnostic points at the spec line; a dump of the op (for a model
+  // error, of the whole model) after it only buries the message.
+  context.printOpOnDiagnostic(false);
   llvm::SourceMgr sources;
   SourceMgrDiagnosticHandler diagnostics(sources, &context);
 
@@ -386,6 +424,9 @@ int compile(const CompileOptions &options) {
   if (options.weightsPath)
     if (int status = checkWeights(interface, *options.weightsPath))
       return status;
+
+  if (failed(checkTensorSizes(model)))
+    return 1;
 
   TimingScope lowerTiming = rootTiming.nest("lower to Halide");
   FailureOr<LoweredModel> lowered = lowerModelToHalide(model, target->halide);

@@ -11,6 +11,7 @@
 #include "llvm/ADT/StringMap.h"
 
 #include <algorithm>
+#include <functional>
 
 using namespace mlir;
 using namespace loom;
@@ -131,6 +132,9 @@ private:
 
   llvm::StringMap<Value> variables;
   llvm::StringMap<SMLoc> layers, inputs, outputs;
+  /// Where each name is first assigned in the file, to tell a use before the
+  /// definition (or a cycle) from a misspelling.
+  llvm::StringMap<SMLoc> assignments;
   std::vector<Loop> loops;
   /// The dotted prefixes of the enclosing scopes, innermost last.
   std::vector<std::string> scopes;
@@ -231,6 +235,15 @@ OwningOpRef<ModuleOp> Elaborator::run(const syntax::Model &model) {
   auto modelOp = builder.create<ModelOp>(
       NameLoc::get(builder.getStringAttr(model.name), source.get(model.nameLoc)), model.name);
   builder.setInsertionPointToEnd(&modelOp.getBody().front());
+  std::function<void(const std::vector<syntax::StmtPtr> &)> collect =
+      [&](const std::vector<syntax::StmtPtr> &body) {
+        for (const syntax::StmtPtr &stmt : body) {
+          if (stmt->kind == syntax::Stmt::Kind::Assign)
+            assignments.try_emplace(stmt->name, stmt->nameLoc);
+          collect(stmt->body);
+        }
+      };
+  collect(model.body);
   if (failed(block(model.body)))
     return nullptr;
   if (outputs.empty()) {
@@ -451,6 +464,14 @@ FailureOr<Value> Elaborator::lookup(StringRef name, SMLoc loc) {
          << name << "}`)";
     return failure();
   }
+  // Names are in scope from their assignment on, so a graph has no cycles.
+  auto later = assignments.find(name);
+  if (later != assignments.end()) {
+    diag << ": it is assigned only later (a name must be assigned before it is used, "
+            "so a model has no cycles)";
+    diag.attachNote(source.get(later->second)) << "'" << name << "' is assigned here";
+    return failure();
+  }
   std::vector<StringRef> candidates;
   for (const auto &entry : variables)
     candidates.push_back(entry.getKey());
@@ -472,6 +493,8 @@ FailureOr<Value> Elaborator::call(const syntax::Expr &expr, const LayerName *lay
     std::vector<std::string> close = closeMatches(expr.name, names, /*allowPrefixes=*/true);
     if (!close.empty())
       diag << "; did you mean " << alternatives(close) << "?";
+    else
+      diag << " (the ops are " << llvm::join(names, ", ") << ")";
     return failure();
   }
 
@@ -485,8 +508,9 @@ FailureOr<Value> Elaborator::call(const syntax::Expr &expr, const LayerName *lay
       diag << spec->minTensors;
     else
       diag << spec->minTensors << " to " << spec->maxTensors;
-    diag << (spec->minTensors == 1 && spec->maxTensors == 1 ? " tensor argument"
-                                                            : " tensor arguments")
+    // "1 tensor argument", "at least 1 tensor argument", "2 tensor arguments".
+    bool one = spec->minTensors == 1 && (spec->maxTensors == 1 || spec->maxTensors == kVariadic);
+    diag << (one ? " tensor argument" : " tensor arguments")
          << " but got " << count;
     return failure();
   }

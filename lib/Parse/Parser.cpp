@@ -506,6 +506,8 @@ mlir::OwningOpRef<mlir::ModuleOp> loom::parseLoomSource(llvm::SourceMgr &sourceM
   unsigned bufferId = sourceMgr.getMainFileID();
   SourceLocator source(sourceMgr, bufferId, context);
   StringRef buffer = sourceMgr.getMemoryBuffer(bufferId)->getBuffer();
+  // Some editors start UTF-8 files with a byte order mark; it is not text.
+  buffer.consume_front("\xEF\xBB\xBF");
   std::unique_ptr<syntax::Model> model = SyntaxParser(source, buffer).parseFile();
   if (!model)
     return nullptr;

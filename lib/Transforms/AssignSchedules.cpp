@@ -9,6 +9,8 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
 
+#include <utility>
+
 namespace loom {
 #define GEN_PASS_DEF_LOOMASSIGNSCHEDULES
 #include "dialect/Passes.h.inc"
@@ -38,6 +40,7 @@ struct KnobOverride {
   std::string knob;
   int64_t value;
   bool used = false;
+  bool reported = false; // its value was reported out of range, once
 };
 
 struct AssignSchedulesPass
@@ -102,6 +105,23 @@ struct AssignSchedulesPass
                           << (valid.empty() ? std::string("none")
                                             : llvm::join(valid, ", "))
                           << ")";
+          failedAny = true;
+          continue;
+        }
+        // Knobs are tile sizes, counts and grains (a default of 0 means
+        // "automatic"); anything less reaches Halide as "Can't split by 0".
+        int64_t minimum = values[override.knob] == 0 ? 0 : 1;
+        for (const auto &knob : knobs)
+          if (override.knob == knob.name)
+            minimum = knob.defaultValue == 0 ? 0 : 1;
+        if (override.value < minimum) {
+          failedAny = true;
+          if (std::exchange(override.reported, true))
+            continue;
+          op->emitError() << "knob '" << override.knob << "' of the " << mnemonic
+                          << " schedule must be ≥ " << minimum
+                          << (minimum == 0 ? " (0: automatic)" : "") << ", got "
+                          << override.value;
           failedAny = true;
           continue;
         }

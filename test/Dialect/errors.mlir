@@ -34,7 +34,7 @@ loom.model @m {
 loom.model @m {
   %x = loom.input "x" : tensor<1x3x4x4xf32>
   %w = loom.param "c.weight" : tensor<4x3x7x7xf32>
-  // expected-error @+1 {{conv2d: the window (7 wide with dilation) is larger than the padded input along dim 2 (4 + 2×0)}}
+  // expected-error @+1 {{conv2d: the window (7 wide) is larger than the padded input along dim 2 (4 + 2×0)}}
   %y = loom.conv2d %x, %w : (tensor<1x3x4x4xf32>, tensor<4x3x7x7xf32>) -> tensor<1x4x1x1xf32>
   loom.output "y", %y : tensor<1x4x1x1xf32>
 }
@@ -75,7 +75,7 @@ loom.model @m {
 loom.model @m {
   %x = loom.input "x" : tensor<2x6xf32>
   %w = loom.param "ln.weight" : tensor<5xf32>
-  // expected-error @+1 {{layer_norm: weight/bias has 5 elements but the normalized size (last dim of input) is 6}}
+  // expected-error @+1 {{layer_norm: weight has 5 elements but the normalized size (last dim of input) is 6}}
   %y = loom.layer_norm %x weight %w : (tensor<2x6xf32>, tensor<5xf32>) -> tensor<2x6xf32>
   loom.output "y", %y : tensor<2x6xf32>
 }
@@ -141,7 +141,7 @@ loom.model @m {
 
 loom.model @m {
   %x = loom.input "x" : tensor<2x6xf32>
-  // expected-error @+1 {{slice: the range selects no element of dim 1 (extent 6)}}
+  // expected-error @+1 {{slice: start = 4, end = 2 select no element of dim 1 (extent 6; negative indices count from the end, then clamp to [0, 6])}}
   %y = loom.slice %x {axis = 1, start = 4, end = 2} : (tensor<2x6xf32>) -> tensor<2x1xf32>
   loom.output "y", %y : tensor<2x1xf32>
 }
@@ -176,6 +176,7 @@ loom.model @m {
 // -----
 
 loom.model @m {
+  // expected-note @+1 {{first defined here}}
   %x = loom.input "x" : tensor<2x6xf32>
   // expected-error @+1 {{'loom.input' op duplicate input name 'x'}}
   %z = loom.input "x" : tensor<2x6xf32>
