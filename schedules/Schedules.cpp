@@ -65,6 +65,19 @@ const Knob pointwiseCuda[] = {
     LOOM_GPU_TILE_KNOBS,
 };
 
+const Knob sparseConvolutionCpu[] = {
+    LOOM_VECTOR_WIDTH_KNOB,
+    {"tile_sites", 4, "active sites per register tile"},
+    {"tile_channels", 4, "vectors of output channels per register tile"},
+    {"block_sites", 64, "active sites per parallel task"},
+    LOOM_PARALLEL_GRAIN_KNOB,
+};
+const Knob sparseConvolutionCuda[] = {
+    {"tile_x", 32, "threads per block along the output channels"},
+    {"tile_y", 4, "threads per block along the active sites"},
+    {"tile_sites", 1, "active sites the site loop is padded to a multiple of"},
+};
+
 struct RegistryEntry {
   const char *opName;
   llvm::ArrayRef<Knob> cpu;
@@ -95,6 +108,11 @@ const RegistryEntry registry[] = {
     {"loom.transpose", pointwiseCpu, pointwiseCuda},
     {"loom.concat", pointwiseCpu, pointwiseCuda},
     {"loom.slice", pointwiseCpu, pointwiseCuda},
+    {"loom.sparse_conv2d", sparseConvolutionCpu, sparseConvolutionCuda},
+    {"loom.sparse_batch_norm", pointwiseCpu, pointwiseCuda},
+    {"loom.sparse_layer_norm", pointwiseCpu, pointwiseCuda},
+    {"loom.mask_downsample", pointwiseCpu, pointwiseCuda},
+    {"loom.mask_upsample", pointwiseCpu, pointwiseCuda},
     // The copy made when an output returns an input, a parameter or a value
     // already returned by an earlier output.
     {"loom.output", pointwiseCpu, pointwiseCuda},
