@@ -69,13 +69,11 @@ const Knob sparseConvolutionCpu[] = {
     LOOM_VECTOR_WIDTH_KNOB,
     {"tile_sites", 4, "active sites per register tile"},
     {"tile_channels", 4, "vectors of output channels per register tile"},
-    {"block_sites", 64, "active sites per parallel task"},
     LOOM_PARALLEL_GRAIN_KNOB,
 };
 const Knob sparseConvolutionCuda[] = {
     {"tile_x", 32, "threads per block along the output channels"},
     {"tile_y", 4, "threads per block along the active sites"},
-    {"tile_sites", 1, "active sites the site loop is padded to a multiple of"},
 };
 
 struct RegistryEntry {

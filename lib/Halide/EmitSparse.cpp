@@ -115,11 +115,11 @@ struct SparseLowering::Impl {
   /// there, otherwise a gather of its dense form at the active sites.
   Func compactOf(Operation *op, Value value, Sites *sites, const std::string &name);
   /// compact(c, i) = value(c, i) for active i, zero row at capacity.
-  /// The site loop runs over a multiple of `siteMultiple` rows (a schedule's
-  /// site tile) so that tiles need no tail; the predicate skips the rest.
+  /// With siteMultiple ≥ 1 the site loop runs over blocks of that many sites
+  /// (a schedule's register tile), as the RDom (site in block, block).
   SparseCompactFuncs defineCompact(Sites *sites, int64_t channels, const std::string &name,
                                    const std::function<Expr(Expr, Expr)> &value,
-                                   int64_t siteMultiple = 1);
+                                   int64_t siteMultiple = 0);
   Func denseOf(const SparseValue &value, const std::string &name);
   std::optional<Func> emitOp(Operation *op, const std::string &name);
 };
@@ -267,10 +267,22 @@ SparseLowering::Impl::defineCompact(Sites *sites, int64_t channels, const std::s
   funcs.compact = Func(name);
   Var c("c"), i("i");
   funcs.compact(c, i) = undef<float>();
-  int64_t extent = (funcs.capacity + siteMultiple - 1) / siteMultiple * siteMultiple;
-  funcs.sites = RDom(0, i32(extent), name + "_site");
-  funcs.sites.where(funcs.sites.x < sites->funcs.count());
-  funcs.compact(c, funcs.sites.x) = value(c, funcs.sites.x);
+  if (siteMultiple < 1) {
+    funcs.sites = RDom(0, i32(funcs.capacity), name + "_site");
+    funcs.sites.where(funcs.sites.x < sites->funcs.count());
+    funcs.compact(c, funcs.sites.x) = value(c, funcs.sites.x);
+  } else {
+    // Blocks of siteMultiple sites, guarded by the block's first site alone
+    // so that the guard (and the loop bound Halide derives from it) covers
+    // the whole block, register tile included. The last block also writes
+    // the rows up to the next multiple: rows past the count that no reader
+    // reaches (update 1 rewrites the zero row afterwards).
+    int blocks = i32((funcs.capacity + siteMultiple - 1) / siteMultiple);
+    funcs.sites = RDom(0, i32(siteMultiple), 0, blocks, name + "_site");
+    Expr first = funcs.sites.y * i32(siteMultiple);
+    funcs.sites.where(first < sites->funcs.count());
+    funcs.compact(c, first + funcs.sites.x) = value(c, first + funcs.sites.x);
+  }
   funcs.compact(c, i32(funcs.capacity)) = 0.0f;
   return funcs;
 }
@@ -375,7 +387,8 @@ std::optional<Func> SparseLowering::Impl::emitOp(Operation *op, const std::strin
     accumulate(c, i) = bias;
     accumulate(c, i) += weights(c, reduction.x, reduction.y) * input(reduction.x, row);
     FailureOr<KnobValues> knobs = schedules::knobValuesFor(op, scheduleTarget);
-    int64_t tileSites = succeeded(knobs) ? std::max<int64_t>(1, knobs->get("tile_sites")) : 1;
+    int64_t tileSites =
+        !cpu() ? 0 : succeeded(knobs) ? std::max<int64_t>(1, knobs->get("tile_sites")) : 1;
     funcs = defineCompact(sites, outChannels, name + "_compact",
                           [&](Expr cc, Expr ii) { return accumulate(cc, ii); }, tileSites);
     funcs.accumulate = accumulate;
