@@ -104,6 +104,9 @@ struct SparseCompactFuncs {
   Halide::Func weights;
   Halide::Func neighbours;
   Halide::RDom neighbourSites;
+  /// A gather of a dense [N, C, H, W] tensor at the active sites (its reads
+  /// are a plane apart per channel, a transpose for the schedule to tile).
+  bool gathersDense = false;
 };
 
 } // namespace loom

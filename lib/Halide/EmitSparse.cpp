@@ -304,6 +304,7 @@ Func SparseLowering::Impl::compactOf(Operation *op, Value value, Sites *sites,
         Expr row = pixel / w;
         return dense(pixel % w, row % h, c, row / h);
       });
+  funcs.gathersDense = true;
   stages[op].push_back(funcs);
   return funcs.compact;
 }
@@ -513,11 +514,14 @@ LogicalResult SparseLowering::schedule(Operation *op) {
   std::vector<int64_t> shape = shapeOf(result);
   std::vector<int64_t> extents(shape.rbegin(), shape.rend());
   if (cpu) {
-    ScheduleContext context;
-    context.knobs = *knobs;
-    context.target = impl->target;
-    int64_t vector = impl->target.natural_vector_size<float>();
-    schedules::schedulePointwiseCpu(dense, extents, static_cast<int>(vector), 16384, 0);
+    // Rows in parallel, and within a row every channel: the compact rows of
+    // one image row stay in cache while all channels are read from them.
+    int lanes = impl->target.natural_vector_size<float>();
+    Var x = dense.args()[0], y = dense.args()[1], c = dense.args()[2], n = dense.args()[3];
+    Var rows("rows");
+    dense.compute_root().reorder(x, c, y, n).fuse(y, n, rows).parallel(rows);
+    if (extents[0] >= lanes)
+      dense.vectorize(x, lanes, TailStrategy::ShiftInwards);
   } else {
     schedules::schedulePointwiseCuda(dense, extents, 64, 4);
   }

@@ -79,8 +79,17 @@ void scheduleSparseCompactCpu(const SparseCompactFuncs &given,
   int perTask = sitesPerTask(context.knobs.get("parallel_grain"), funcs.channels, 1);
   compact.compute_root();
   Stage active = compact.update(0);
-  active.split(site, task, inTask, perTask, TailStrategy::GuardWithIf).parallel(task);
-  vectorizeChannels(active, c, funcs.channels, lanes);
+  if (funcs.gathersDense) {
+    // A transpose: per block of sites, channel by channel, so that the reads
+    // walk each channel plane along the (mostly consecutive) active pixels
+    // and the block's compact rows stay in L1.
+    active.split(site, task, inTask, 64, TailStrategy::GuardWithIf)
+        .reorder(inTask, c, task)
+        .parallel(task);
+  } else {
+    active.split(site, task, inTask, perTask, TailStrategy::GuardWithIf).parallel(task);
+    vectorizeChannels(active, c, funcs.channels, lanes);
+  }
   scheduleZeroRow(compact, funcs.channels, lanes);
   for (Func statistic : funcs.perSite)
     statistic.compute_at(LoopLevel(compact, inTask));

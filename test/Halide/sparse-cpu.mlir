@@ -2,9 +2,9 @@
 
 // sparse_conv2d on AVX-512: the site list is built once (prefix counts, then
 // a scatter of the active pixels); the convolution runs in parallel over
-// blocks of 4 active sites, and the number of blocks comes from the count,
+// blocks of 6 active sites, and the number of blocks comes from the count,
 // so inactive sites cost nothing. Each block accumulates a register tile of
-// 4 sites × 2 vectors of 16 output channels, reading neighbour rows through
+// 6 sites × 2 vectors of 16 output channels, reading neighbour rows through
 // the neighbour map; the relu that follows stays compact too.
 
 loom.model @sparse {
