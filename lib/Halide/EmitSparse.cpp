@@ -180,31 +180,31 @@ Sites *SparseLowering::Impl::sitesFor(const MaskKey &key) {
   int width = i32(funcs.width), rows = i32(funcs.rows), capacity = i32(funcs.capacity);
 
   std::string base = active.name();
-  funcs.rowCount = Func(base + "_row_count");
+  funcs.rowCount = Func(uniqueName(base + "_row_count"));
   RDom row(0, width, base + "_row");
   funcs.rowCount(r) = 0;
   funcs.rowCount(r) += cast(Int(32), Expr(active(row, r)));
   // Exclusive prefix over rows: a short sequential scan (one value per row).
-  funcs.rowStart = Func(base + "_row_start");
+  funcs.rowStart = Func(uniqueName(base + "_row_start"));
   funcs.rowStart(r) = 0;
   if (rows > 1) {
     RDom scan(1, rows - 1, base + "_scan");
     funcs.rowStart(scan) = funcs.rowStart(scan - 1) + funcs.rowCount(scan - 1);
   }
-  funcs.count = Func(base + "_count");
+  funcs.count = Func(uniqueName(base + "_count"));
   funcs.count() = funcs.rowStart(rows - 1) + funcs.rowCount(rows - 1);
   // Within a row, a sequential prefix along x; rows are independent.
-  funcs.prefix = Func(base + "_prefix");
+  funcs.prefix = Func(uniqueName(base + "_prefix"));
   funcs.prefix(x, r) = funcs.rowStart(r);
   if (width > 1) {
     RDom along(1, width - 1, base + "_along");
     funcs.prefix(along, r) = funcs.prefix(along - 1, r) + cast(Int(32), Expr(active(along - 1, r)));
   }
-  funcs.index = Func(base + "_index");
+  funcs.index = Func(uniqueName(base + "_index"));
   funcs.index(x, r) = select(active(x, r) != 0, funcs.prefix(x, r), capacity);
   // The site list: each active pixel writes its linear position at its index
   // (distinct indices, so rows may scatter in parallel).
-  funcs.sites = Func(base + "_sites");
+  funcs.sites = Func(uniqueName(base + "_sites"));
   Var i("i");
   funcs.sites(i) = undef<int32_t>();
   RDom pixels(0, width, 0, rows, base + "_pixels");
@@ -362,15 +362,15 @@ std::optional<Func> SparseLowering::Impl::emitOp(Operation *op, const std::strin
     int64_t kernelH = weightShape[2], kernelW = weightShape[3];
     int taps = i32(kernelH * kernelW);
     auto padding = conv.getPaddingOrDefault();
-    Func input = compactOf(op, conv.getInput(), sitesIn, name + "_input");
+    Func input = compactOf(op, conv.getInput(), sitesIn, uniqueName(name + "_input"));
 
     // Weights re-laid as (co, ci, tap): a vector of output channels per load.
     Func weight = tensor(conv.getWeight()).func; // (kx, ky, ci, co)
-    Func weights(name + "_weights");
+    Func weights(uniqueName(name + "_weights"));
     Var co("co"), ci("ci"), t("t");
     weights(co, ci, t) = weight(t % i32(kernelW), t / i32(kernelW), ci, co);
 
-    Func accumulate(name + "_accumulate");
+    Func accumulate(uniqueName(name + "_accumulate"));
     RDom reduction(0, i32(inChannels), 0, taps, name + "_r");
     bool identity = taps == 1 && stride == 1 && padding[0] == 0 && padding[1] == 0;
     Func neighbours;
@@ -390,7 +390,7 @@ std::optional<Func> SparseLowering::Impl::emitOp(Operation *op, const std::strin
     FailureOr<KnobValues> knobs = schedules::knobValuesFor(op, scheduleTarget);
     int64_t tileSites =
         !cpu() ? 0 : succeeded(knobs) ? std::max<int64_t>(1, knobs->get("tile_sites")) : 1;
-    funcs = defineCompact(sites, outChannels, name + "_compact",
+    funcs = defineCompact(sites, outChannels, uniqueName(name + "_compact"),
                           [&](Expr cc, Expr ii) { return accumulate(cc, ii); }, tileSites);
     funcs.accumulate = accumulate;
     funcs.reduction = reduction;
@@ -399,35 +399,35 @@ std::optional<Func> SparseLowering::Impl::emitOp(Operation *op, const std::strin
     funcs.neighbourSites = neighbourSites;
   } else if (auto norm = dyn_cast<SparseBatchNormOp>(op)) {
     sites = sitesFor(keyOf(norm.getMask()));
-    Func input = compactOf(op, norm.getInput(), sites, name + "_input");
+    Func input = compactOf(op, norm.getInput(), sites, uniqueName(name + "_input"));
     Func mean = tensor(norm.getRunningMean()).func, var = tensor(norm.getRunningVar()).func,
          weight = tensor(norm.getWeight()).func, bias = tensor(norm.getBias()).func;
     float eps = static_cast<float>(norm.getEps().convertToDouble());
-    funcs = defineCompact(sites, shape[1], name + "_compact", [&](Expr cc, Expr ii) {
+    funcs = defineCompact(sites, shape[1], uniqueName(name + "_compact"), [&](Expr cc, Expr ii) {
       Expr scale = weight(cc) / sqrt(var(cc) + eps);
       return (input(cc, ii) - mean(cc)) * scale + bias(cc);
     });
   } else if (auto norm = dyn_cast<SparseLayerNormOp>(op)) {
     sites = sitesFor(keyOf(norm.getMask()));
-    Func input = compactOf(op, norm.getInput(), sites, name + "_input");
+    Func input = compactOf(op, norm.getInput(), sites, uniqueName(name + "_input"));
     Func weight = tensor(norm.getWeight()).func, bias = tensor(norm.getBias()).func;
     float eps = static_cast<float>(norm.getEps().convertToDouble());
     int64_t channels = shape[1];
     RDom over(0, i32(channels), name + "_r");
     // Two passes (mean, then squared deviations) as PyTorch: no cancellation.
-    Func sum(name + "_sum"), squares(name + "_squared_deviation");
+    Func sum(uniqueName(name + "_sum")), squares(uniqueName(name + "_squared_deviation"));
     sum(i) = 0.0f;
     sum(i) += input(over, i);
     Expr mean = sum(i) / static_cast<float>(channels);
     squares(i) = 0.0f;
     Expr deviation = input(over, i) - mean;
     squares(i) += deviation * deviation;
-    Func normalized(name + "_normalized");
+    Func normalized(uniqueName(name + "_normalized"));
     normalized(c, i) = (input(c, i) - mean) /
                            sqrt(squares(i) / static_cast<float>(channels) + eps) *
                            weight(c) +
                        bias(c);
-    funcs = defineCompact(sites, channels, name + "_compact",
+    funcs = defineCompact(sites, channels, uniqueName(name + "_compact"),
                           [&](Expr cc, Expr ii) { return normalized(cc, ii); });
     funcs.reduction = over;
     funcs.perSite = {sum, squares};
@@ -460,7 +460,7 @@ std::optional<Func> SparseLowering::Impl::emitOp(Operation *op, const std::strin
           .Case([&](AddOp) { return a + operands[1](cc, ii); })
           .Case([&](MulOp) { return a * operands[1](cc, ii); });
     };
-    funcs = defineCompact(sites, shape[1], name + "_compact", math);
+    funcs = defineCompact(sites, shape[1], uniqueName(name + "_compact"), math);
   } else {
     return std::nullopt;
   }
