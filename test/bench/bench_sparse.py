@@ -69,13 +69,22 @@ def peer(case, runs):
 
 
 def run_peer(case, runs):
-    environment = {k: v for k, v in os.environ.items()
-                   if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
-    environment["OMP_NUM_THREADS"] = str(THREADS)
-    output = subprocess.run([sys.executable, __file__, "--peer", case, "--runs", str(runs)],
-                            env=environment, check=True, capture_output=True,
-                            text=True).stdout
-    return json.loads(output)
+    """The peer at its best: OpenMP's spinning and passive waits, the faster
+    by the minimum (on a loaded machine, spinning threads can make PyTorch's
+    small layers 100× slower)."""
+    best = None
+    for policy in ("ACTIVE", "PASSIVE"):
+        environment = {k: v for k, v in os.environ.items()
+                       if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
+        environment["OMP_NUM_THREADS"] = str(THREADS)
+        environment["OMP_WAIT_POLICY"] = policy
+        output = subprocess.run([sys.executable, __file__, "--peer", case, "--runs",
+                                 str(runs)], env=environment, check=True,
+                                capture_output=True, text=True).stdout
+        result = json.loads(output)
+        if best is None or result["min"] < best["min"]:
+            best = result
+    return best
 
 
 def time_loom(exe, inputs, runs):
