@@ -105,7 +105,6 @@ void scheduleSparseConv2DCpu(const SparseCompactFuncs &given,
   int tileVectors = static_cast<int>(
       std::clamp<int64_t>(context.knobs.get("tile_channels"), 1, vectors));
   int tileChannels = static_cast<int>(std::min<int64_t>(tileVectors * lanes, channels));
-  tileVectors = tileChannels / lanes;
 
   Func compact = funcs.compact;
   Var c = compact.args()[0];
@@ -127,12 +126,14 @@ void scheduleSparseConv2DCpu(const SparseCompactFuncs &given,
   Var ac = accumulate.args()[0], ai = accumulate.args()[1];
   Var vectorsOf("c_vectors"), lane("c_lane");
   accumulate.compute_at(LoopLevel(compact, channelTile));
-  accumulate.split(ac, vectorsOf, lane, lanes, TailStrategy::RoundUp)
+  // Guarded, not rounded up: a channel count that is not a multiple of the
+  // vector must not read weights or bias past their ends.
+  accumulate.split(ac, vectorsOf, lane, lanes, TailStrategy::GuardWithIf)
       .vectorize(lane)
       .unroll(vectorsOf)
       .unroll(ai);
   accumulate.update()
-      .split(ac, vectorsOf, lane, lanes, TailStrategy::RoundUp)
+      .split(ac, vectorsOf, lane, lanes, TailStrategy::GuardWithIf)
       .reorder(lane, vectorsOf, ai, funcs.reduction.x, funcs.reduction.y)
       .vectorize(lane)
       .unroll(vectorsOf)

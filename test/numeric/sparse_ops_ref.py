@@ -32,6 +32,8 @@ class SparseOps(nn.Module):
         self.ln = nn.LayerNorm(8, eps=1e-6)
         self.chain = nn.Conv2d(8, 8, 3, padding=1)
         self.after = nn.Conv2d(8, 8, 3, padding=1)
+        self.wide = nn.Conv2d(6, 40, 3, padding=1)
+        self.wide2 = nn.Conv2d(40, 24, 3, stride=2, padding=1)
 
     def sparse(self, conv, x, mask):
         return pool(mask, conv.stride[0]) * conv(mask * x)
@@ -47,6 +49,8 @@ class SparseOps(nn.Module):
         coarse = pool(mask, 2)
         out["after"] = self.sparse(self.after, out["s3"], coarse)
         out["coarse"] = coarse
+        out["wide"] = self.sparse(self.wide, x, mask)
+        out["wide2"] = self.sparse(self.wide2, out["wide"], mask)
         return out
 
 
