@@ -27,6 +27,8 @@ using InferReturnTypesFn = mlir::LogicalResult (*)(
 
 /// Returns null for ops whose result type is not inferred (input, param).
 InferReturnTypesFn lookupInferReturnTypes(llvm::StringRef opName);
+/// The same for the sparse ops (dialect/LoomSparseOps.cpp).
+InferReturnTypesFn lookupSparseInferReturnTypes(llvm::StringRef opName);
 
 /// True for ops that map one element to one element (fusable into producers).
 bool isElementwise(mlir::Operation *op);

@@ -670,7 +670,7 @@ InferReturnTypesFn loom::lookupInferReturnTypes(StringRef opName) {
   LOOM_LOOKUP(SoftmaxOp)
   LOOM_LOOKUP(GeluOp)
 #undef LOOM_LOOKUP
-  return nullptr;
+  return lookupSparseInferReturnTypes(opName);
 }
 
 bool loom::isElementwise(Operation *op) {

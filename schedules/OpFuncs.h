@@ -72,6 +72,43 @@ struct GlobalAvgPool2DFuncs {
   Halide::RDom reduction;
 };
 
+/// The active-site list of one (mask, resolution), built once and shared by
+/// every sparse layer at that resolution (lib/Halide/EmitSparse.cpp). Sites
+/// are numbered in raster order over rows r = n·H + y: `active(x, r)` (u8),
+/// `rowCount(r)`, `rowStart(r)` (exclusive prefix, a sequential scan),
+/// `count()`, `prefix(x, r)` (sequential along each row), `index(x, r)` (the
+/// site's number, or `capacity` = N·H·W when inactive) and `sites(i)` (the
+/// site's linear pixel x + W·r, scattered by an update over active pixels).
+struct SparseSiteFuncs {
+  Halide::Func active, rowCount, rowStart, count, prefix, index, sites;
+  int64_t width = 0, rows = 0, capacity = 0;
+};
+
+/// A compact stage of a sparse op: `compact(c, i)` holds channel c of active
+/// site i. Its pure definition is undefined; update 0 writes the rows i <
+/// count over `sites` (an RDom whose predicate bounds the loop by the count)
+/// and update 1 writes the zero row at `capacity` that inactive neighbours
+/// read. sparse_conv2d adds `accumulate(co, i)` (the bias, then one update
+/// over `reduction` = (input channel, tap)); sparse_layer_norm adds
+/// per-site statistics `perSite` (Funcs of i, summing over `reduction`).
+struct SparseCompactFuncs {
+  Halide::Func compact;
+  Halide::RDom sites;
+  int64_t channels = 0;
+  int64_t capacity = 0;
+  Halide::Func accumulate;
+  Halide::RDom reduction;
+  std::vector<Halide::Func> perSite;
+  /// Extra per-layer Funcs that are materialized once: the re-laid weights
+  /// and, for k > 1 or stride > 1, the neighbour map.
+  Halide::Func weights;
+  Halide::Func neighbours;
+  Halide::RDom neighbourSites;
+  /// A gather of a dense [N, C, H, W] tensor at the active sites (its reads
+  /// are a plane apart per channel, a transpose for the schedule to tile).
+  bool gathersDense = false;
+};
+
 } // namespace loom
 
 #endif // LOOM_SCHEDULES_OPFUNCS_H

@@ -65,6 +65,17 @@ const Knob pointwiseCuda[] = {
     LOOM_GPU_TILE_KNOBS,
 };
 
+const Knob sparseConvolutionCpu[] = {
+    LOOM_VECTOR_WIDTH_KNOB,
+    {"tile_sites", 6, "active sites per register tile (6 × 4 vectors: 24 of the 32 AVX-512 registers)"},
+    {"tile_channels", 4, "vectors of output channels per register tile"},
+    LOOM_PARALLEL_GRAIN_KNOB,
+};
+const Knob sparseConvolutionCuda[] = {
+    {"tile_x", 32, "threads per block along the output channels"},
+    {"tile_y", 4, "threads per block along the active sites"},
+};
+
 struct RegistryEntry {
   const char *opName;
   llvm::ArrayRef<Knob> cpu;
@@ -95,6 +106,11 @@ const RegistryEntry registry[] = {
     {"loom.transpose", pointwiseCpu, pointwiseCuda},
     {"loom.concat", pointwiseCpu, pointwiseCuda},
     {"loom.slice", pointwiseCpu, pointwiseCuda},
+    {"loom.sparse_conv2d", sparseConvolutionCpu, sparseConvolutionCuda},
+    {"loom.sparse_batch_norm", pointwiseCpu, pointwiseCuda},
+    {"loom.sparse_layer_norm", pointwiseCpu, pointwiseCuda},
+    {"loom.mask_downsample", pointwiseCpu, pointwiseCuda},
+    {"loom.mask_upsample", pointwiseCpu, pointwiseCuda},
     // The copy made when an output returns an input, a parameter or a value
     // already returned by an earlier output.
     {"loom.output", pointwiseCpu, pointwiseCuda},

@@ -3,6 +3,7 @@
 #include "lib/Halide/Emitter.h"
 
 #include "lib/Halide/EmitCore.h"
+#include "lib/Halide/EmitSparse.h"
 #include "schedules/ScheduleUtil.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
@@ -78,7 +79,10 @@ void constrainDense(Dimensioned &&buffer, const std::vector<int64_t> &extents) {
 class Lowering {
 public:
   Lowering(ModelOp model, const Halide::Target &target)
-      : model(model), target(target), scheduleTarget(scheduleTargetOf(target)) {}
+      : model(model), target(target), scheduleTarget(scheduleTargetOf(target)),
+        sparse(target, scheduleTarget, [this](Value value) -> const Tensor & {
+          return tensor(value);
+        }, [this](StringRef base) { return uniqueName(base); }) {}
 
   FailureOr<LoweredModel> run();
 
@@ -111,6 +115,8 @@ private:
   llvm::DenseMap<Operation *, OpFuncs> opFuncs;
   llvm::StringSet<> names;
   unsigned counter = 0;
+  /// Sparse ops and the elementwise ops over their compact values.
+  SparseLowering sparse;
 };
 
 void Lowering::plan() {
@@ -176,6 +182,10 @@ LogicalResult Lowering::emit(Operation *op) {
     name = uniqueName((op->getName().stripDialect() + "_" + Twine(counter++)).str());
   std::vector<int64_t> shape = shapeOf(result);
   Halide::Func func;
+  if (std::optional<Halide::Func> dense = sparse.emit(op, name)) {
+    tensors[result] = Tensor{*dense, shape};
+    return success();
+  }
 
   bool supported = true;
   llvm::TypeSwitch<Operation *>(op)
@@ -310,6 +320,8 @@ ScheduleContext Lowering::contextFor(Value stored, KnobValues knobs) const {
 }
 
 LogicalResult Lowering::schedule(Operation *op) {
+  if (sparse.handles(op))
+    return sparse.schedule(op);
   Role role = roles.lookup(op);
   if (role == Role::ChainMember || role == Role::Inline)
     return success(); // Inlined: Halide's default.

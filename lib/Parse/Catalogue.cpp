@@ -1,5 +1,6 @@
 // The op catalogue of the Loom language and the builder of each op.
 #include "lib/Parse/Catalogue.h"
+#include "lib/Parse/CatalogueSparse.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/STLExtras.h"
@@ -416,6 +417,16 @@ std::vector<OpSpec> makeTable() {
        {required("axis", K::Integer), required("start", K::Integer),
         required("end", K::Integer), defaulted("step", K::Integer, "1", 1)},
        buildSlice},
+      {"sparse_conv2d", 2, 2,
+       {required("out_channels", K::Integer, 1), required("kernel", K::IntegerOrPair, 1),
+        defaulted("stride", K::Integer, "1", 1), optional("padding", K::IntegerOrPair, 0),
+        bias()},
+       buildSparseConv2D},
+      {"sparse_batch_norm", 2, 2, {eps()}, buildSparseBatchNorm},
+      {"sparse_layer_norm", 2, 2, {defaulted("eps", K::Float, "1e-6", 0)},
+       buildSparseLayerNorm},
+      {"mask_downsample", 1, 1, {required("factor", K::Integer, 1)}, buildMaskResample},
+      {"mask_upsample", 1, 1, {required("factor", K::Integer, 1)}, buildMaskResample},
   };
   return ops;
 }

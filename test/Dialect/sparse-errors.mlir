@@ -1,0 +1,96 @@
+// RUN: %loom-opt %s -split-input-file -verify-diagnostics
+// The sparse ops' verifiers name the disagreeing dimension.
+
+loom.model @m {
+  %x = loom.input "x" : tensor<1x3x8x8xf32>
+  %m = loom.input "m" : tensor<1x1x8x6xf32>
+  %w = loom.param "c.weight" : tensor<4x3x3x3xf32>
+  // expected-error @+1 {{sparse_conv2d: mask dim 3 (width) is 6 but input dim 3 (width) is 8 (input [1, 3, 8, 8], mask [1, 1, 8, 6])}}
+  %y = loom.sparse_conv2d %x, %m, %w : (tensor<1x3x8x8xf32>, tensor<1x1x8x6xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x8x8xf32>
+  loom.output "y", %y : tensor<1x4x8x8xf32>
+}
+
+// -----
+
+loom.model @m {
+  %x = loom.input "x" : tensor<1x3x8x8xf32>
+  %m = loom.input "m" : tensor<1x2x8x8xf32>
+  %w = loom.param "c.weight" : tensor<4x3x3x3xf32>
+  // expected-error @+1 {{sparse_conv2d: mask must have 1 channel (dim 1) but has 2 (mask shape [1, 2, 8, 8])}}
+  %y = loom.sparse_conv2d %x, %m, %w : (tensor<1x3x8x8xf32>, tensor<1x2x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x8x8xf32>
+  loom.output "y", %y : tensor<1x4x8x8xf32>
+}
+
+// -----
+
+loom.model @m {
+  %x = loom.input "x" : tensor<1x3x8x8xf32>
+  %m = loom.input "m" : tensor<1x1x8x8xf32>
+  %w = loom.param "c.weight" : tensor<4x5x3x3xf32>
+  // expected-error @+1 {{sparse_conv2d: input has 3 channels (dim 1) but weight dim 1 is 5 (weight shape [4, 5, 3, 3])}}
+  %y = loom.sparse_conv2d %x, %m, %w : (tensor<1x3x8x8xf32>, tensor<1x1x8x8xf32>, tensor<4x5x3x3xf32>) -> tensor<1x4x8x8xf32>
+  loom.output "y", %y : tensor<1x4x8x8xf32>
+}
+
+// -----
+
+loom.model @m {
+  %x = loom.input "x" : tensor<1x3x8x8xf32>
+  %m = loom.input "m" : tensor<1x1x8x8xf32>
+  %w = loom.param "c.weight" : tensor<4x3x3x3xf32>
+  // expected-error @+1 {{sparse_conv2d: along dim 2 (height) the convolution gives 3 outputs ((8 + 2×0 − 3) / 2 + 1) but the output mask (8 pooled by 2) has 4; use padding = kernel / 2 with an odd kernel}}
+  %y = loom.sparse_conv2d %x, %m, %w {stride = 2, padding = array<i64: 0, 0>} : (tensor<1x3x8x8xf32>, tensor<1x1x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x4x4xf32>
+  loom.output "y", %y : tensor<1x4x4x4xf32>
+}
+
+// -----
+
+loom.model @m {
+  %x = loom.input "x" : tensor<1x3x8x8xf32>
+  %m = loom.input "m" : tensor<1x1x8x8xf32>
+  %w = loom.param "c.weight" : tensor<4x3x3x3xf32>
+  %b = loom.param "c.bias" : tensor<3xf32>
+  // expected-error @+1 {{sparse_conv2d: bias has 3 elements but the output channel count (weight dim 0) is 4}}
+  %y = loom.sparse_conv2d %x, %m, %w, %b : (tensor<1x3x8x8xf32>, tensor<1x1x8x8xf32>, tensor<4x3x3x3xf32>, tensor<3xf32>) -> tensor<1x4x8x8xf32>
+  loom.output "y", %y : tensor<1x4x8x8xf32>
+}
+
+// -----
+
+loom.model @m {
+  %m = loom.input "m" : tensor<1x1x8x8xf32>
+  // expected-error @+1 {{mask_downsample: factor must be ≥ 1, not 0}}
+  %y = loom.mask_downsample %m {factor = 0} : (tensor<1x1x8x8xf32>) -> tensor<1x1x8x8xf32>
+  loom.output "y", %y : tensor<1x1x8x8xf32>
+}
+
+// -----
+
+loom.model @m {
+  %m = loom.input "m" : tensor<1x1x8x8xf32>
+  // expected-error @+1 {{'loom.mask_upsample' op result type 'tensor<1x1x8x8xf32>' does not match the inferred type 'tensor<1x1x16x16xf32>'}}
+  %y = loom.mask_upsample %m {factor = 2} : (tensor<1x1x8x8xf32>) -> tensor<1x1x8x8xf32>
+  loom.output "y", %y : tensor<1x1x8x8xf32>
+}
+
+// -----
+
+loom.model @m {
+  %x = loom.input "x" : tensor<1x4x8x8xf32>
+  %m = loom.input "m" : tensor<2x1x8x8xf32>
+  %p = loom.param "bn.p" : tensor<4xf32>
+  // expected-error @+1 {{sparse_batch_norm: mask dim 0 (batch) is 2 but input dim 0 (batch) is 1 (input [1, 4, 8, 8], mask [2, 1, 8, 8])}}
+  %y = loom.sparse_batch_norm %x, %m, %p, %p, %p, %p : (tensor<1x4x8x8xf32>, tensor<2x1x8x8xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x4x8x8xf32>
+  loom.output "y", %y : tensor<1x4x8x8xf32>
+}
+
+// -----
+
+loom.model @m {
+  %x = loom.input "x" : tensor<1x4x8x8xf32>
+  %m = loom.input "m" : tensor<1x1x8x8xf32>
+  %w = loom.param "ln.weight" : tensor<5xf32>
+  // expected-error @+1 {{sparse_layer_norm: weight has 5 elements but the channel count (dim 1 of input) is 4}}
+  %y = loom.sparse_layer_norm %x, %m, %w, %w : (tensor<1x4x8x8xf32>, tensor<1x1x8x8xf32>, tensor<5xf32>, tensor<5xf32>) -> tensor<1x4x8x8xf32>
+  loom.output "y", %y : tensor<1x4x8x8xf32>
+}
