@@ -72,6 +72,24 @@ struct GlobalAvgPool2DFuncs {
   Halide::RDom reduction;
 };
 
+/// selective_scan: `scan(d, k, b)` holds, for k < L, the scan's readout
+/// Σ_n h·C at step k and, for k in [L, L + N), the state h[k − L]. It starts
+/// at 0; its one update runs over `steps` = (j in [0, N], l in [0, L)), j
+/// innermost: j < N advances state j to step l, j = N writes the readout of
+/// step l. `result(l, d, b)` adds D·u and the silu(z) gate. `stagedU` and
+/// `stagedDelta` (d, l, b) are u and the (softplus'd, biased) Δ with the
+/// channel innermost, so the scan reads them as vectors over d; `decay`
+/// (d, n) is A, transposed likewise.
+struct SelectiveScanFuncs {
+  Halide::Func result;
+  Halide::Func scan;
+  Halide::Func stagedU;
+  Halide::Func stagedDelta;
+  Halide::Func decay;
+  Halide::RDom steps;
+  int64_t batch = 0, channels = 0, length = 0, states = 0;
+};
+
 } // namespace loom
 
 #endif // LOOM_SCHEDULES_OPFUNCS_H

@@ -65,6 +65,15 @@ const Knob pointwiseCuda[] = {
     LOOM_GPU_TILE_KNOBS,
 };
 
+const Knob selectiveScanCpu[] = {
+    LOOM_VECTOR_WIDTH_KNOB,
+    {"chunk", 64, "steps of L whose u and Δ are staged (transposed) at a time"},
+};
+const Knob selectiveScanCuda[] = {
+    LOOM_GPU_TILE_KNOBS,
+    {"threads", 32, "channels (one thread each) per block of the scan kernel"},
+};
+
 struct RegistryEntry {
   const char *opName;
   llvm::ArrayRef<Knob> cpu;
@@ -95,6 +104,7 @@ const RegistryEntry registry[] = {
     {"loom.transpose", pointwiseCpu, pointwiseCuda},
     {"loom.concat", pointwiseCpu, pointwiseCuda},
     {"loom.slice", pointwiseCpu, pointwiseCuda},
+    {"loom.selective_scan", selectiveScanCpu, selectiveScanCuda},
     // The copy made when an output returns an input, a parameter or a value
     // already returned by an earlier output.
     {"loom.output", pointwiseCpu, pointwiseCuda},

@@ -3,6 +3,7 @@
 #include "lib/Halide/Emitter.h"
 
 #include "lib/Halide/EmitCore.h"
+#include "lib/Halide/EmitSSM.h"
 #include "schedules/ScheduleUtil.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
@@ -39,7 +40,8 @@ enum class Role {
 
 /// The Funcs of an op that its schedule needs beyond the stored one.
 using OpFuncs = std::variant<std::monostate, LinearFuncs, ConvolutionFuncs, NormFuncs,
-                             SoftmaxFuncs, GlobalAvgPool2DFuncs>;
+                             SoftmaxFuncs, GlobalAvgPool2DFuncs,
+                             SelectiveScanFuncs>;
 
 std::vector<int64_t> shapeOf(Value value) {
   auto shape = cast<RankedTensorType>(value.getType()).getShape();
@@ -293,6 +295,15 @@ LogicalResult Lowering::emit(Operation *op) {
         func = emitSlice(tensor(slice.getInput()), axis, start,
                          static_cast<int64_t>(slice.getStep()), shape, name);
       })
+      .Case([&](SelectiveScanOp scan) {
+        SelectiveScanFuncs funcs = emitSelectiveScan(
+            tensor(scan.getU()), tensor(scan.getDelta()), tensor(scan.getA()),
+            tensor(scan.getB()), tensor(scan.getC()), optionalTensor(scan.getD()),
+            optionalTensor(scan.getZ()), optionalTensor(scan.getDeltaBias()),
+            scan.getDeltaSoftplus(), scan.getAIsLog(), name);
+        func = funcs.result;
+        opFuncs[op] = funcs;
+      })
       .Default([&](Operation *) { supported = false; });
   if (!supported)
     return op->emitError() << "no Halide lowering for '" << op->getName() << "'";
@@ -361,6 +372,11 @@ LogicalResult Lowering::schedule(Operation *op) {
       })
       .Case([&](EmbeddingOp) {
         cpu ? scheduleEmbeddingCpu(context) : scheduleEmbeddingCuda(context);
+      })
+      .Case([&](SelectiveScanOp) {
+        auto &scan = std::get<SelectiveScanFuncs>(funcs);
+        cpu ? scheduleSelectiveScanCpu(scan, context)
+            : scheduleSelectiveScanCuda(scan, context);
       })
       .Default([&](Operation *) {
         // reshape, transpose, concat, slice.

@@ -1,5 +1,6 @@
 // The op catalogue of the Loom language and the builder of each op.
 #include "lib/Parse/Catalogue.h"
+#include "lib/Parse/CatalogueSSM.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/STLExtras.h"
@@ -416,6 +417,14 @@ std::vector<OpSpec> makeTable() {
        {required("axis", K::Integer), required("start", K::Integer),
         required("end", K::Integer), defaulted("step", K::Integer, "1", 1)},
        buildSlice},
+      {"selective_scan", 4, 5,
+       {defaulted("D", K::Bool, "true"), defaulted("delta_bias", K::Bool, "true"),
+        defaulted("delta_softplus", K::Bool, "true")},
+       buildSelectiveScan},
+      {"mamba", 1, 1,
+       {defaulted("d_state", K::Integer, "16", 1), defaulted("d_conv", K::Integer, "4", 1),
+        defaulted("expand", K::Integer, "2", 1), optional("dt_rank", K::Integer, 1)},
+       buildMamba},
   };
   return ops;
 }

@@ -1,0 +1,76 @@
+// Halide algorithms of the state-space ops: the selective scan as one
+// sequential update over L whose state lives next to its readout, so that a
+// schedule can keep the state in a few cache lines (LAYERS.md §3).
+#include "lib/Halide/EmitSSM.h"
+
+using namespace Halide;
+
+namespace loom {
+
+namespace {
+
+/// PyTorch's softplus (beta 1, threshold 20), with a series for log(1 + e)
+/// when e is tiny so that very negative inputs keep their precision.
+Expr softplus(Expr x) {
+  Expr e = exp(min(x, 20.0f));
+  Expr series = e * (1.0f + e * (-0.5f + e * (1.0f / 3.0f)));
+  return select(x > 20.0f, x, select(e < 1.0f / 1024.0f, series, log(1.0f + e)));
+}
+
+Expr silu(Expr x) { return x / (1.0f + exp(-x)); }
+
+} // namespace
+
+SelectiveScanFuncs emitSelectiveScan(const Tensor &u, const Tensor &delta, const Tensor &a,
+                                     const Tensor &b, const Tensor &c, const Tensor *d,
+                                     const Tensor *z, const Tensor *deltaBias,
+                                     bool deltaSoftplus, bool aIsLog,
+                                     const std::string &name) {
+  SelectiveScanFuncs funcs;
+  funcs.batch = u.shape[0];
+  funcs.channels = u.shape[1];
+  funcs.length = u.shape[2];
+  funcs.states = a.shape[1];
+  const int length = static_cast<int>(funcs.length), states = static_cast<int>(funcs.states);
+  Var l("l"), ch("d"), batch("b"), k("k"), n("n");
+
+  funcs.decay = Func(name + "_decay");
+  Expr aValue = a.at({ch, n});
+  funcs.decay(ch, n) = aIsLog ? -exp(aValue) : aValue;
+
+  funcs.stagedU = Func(name + "_staged_u");
+  funcs.stagedU(ch, l, batch) = u.at({batch, ch, l});
+  funcs.stagedDelta = Func(name + "_staged_delta");
+  Expr dt = delta.at({batch, ch, l});
+  if (deltaBias)
+    dt += deltaBias->at({ch});
+  funcs.stagedDelta(ch, l, batch) = deltaSoftplus ? softplus(dt) : dt;
+
+  // One update writes one location per step, so the state slots and the
+  // readout share a Func: j < N advances state j, j = N reads out. After the
+  // schedule unrolls j, each copy keeps one branch of the selects.
+  funcs.scan = Func(name + "_scan");
+  funcs.scan(ch, k, batch) = 0.0f;
+  funcs.steps = RDom(0, states + 1, 0, length, name + "_step");
+  Expr j = funcs.steps.x, step = funcs.steps.y;
+  Expr slot = clamp(j, 0, states - 1);
+  Expr stepDelta = funcs.stagedDelta(ch, step, batch);
+  Expr state = exp(stepDelta * funcs.decay(ch, slot)) * funcs.scan(ch, length + slot, batch) +
+               stepDelta * funcs.stagedU(ch, step, batch) * b.at({batch, slot, step});
+  Expr readout = 0.0f;
+  for (int s = 0; s < states; ++s)
+    readout += funcs.scan(ch, length + s, batch) * c.at({batch, Expr(s), step});
+  funcs.scan(ch, select(j < states, length + slot, step), batch) =
+      select(j < states, state, readout);
+
+  funcs.result = Func(name);
+  Expr y = funcs.scan(ch, l, batch);
+  if (d)
+    y += d->at({ch}) * u.at({batch, ch, l});
+  if (z)
+    y *= silu(z->at({batch, ch, l}));
+  funcs.result(l, ch, batch) = y;
+  return funcs;
+}
+
+} // namespace loom

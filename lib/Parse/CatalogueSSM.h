@@ -1,0 +1,20 @@
+// Language builders of the state-space ops (selective_scan, mamba).
+#ifndef LOOM_PARSE_CATALOGUESSM_H
+#define LOOM_PARSE_CATALOGUESSM_H
+
+#include "lib/Parse/Catalogue.h"
+
+namespace loom::parse {
+
+/// `selective_scan(u, delta, B, C[, z], D=true, delta_bias=true,
+/// delta_softplus=true)`: parameters A_log [D, N], D [D], delta_bias [D].
+mlir::FailureOr<mlir::Value> buildSelectiveScan(LayerBuilder &b, mlir::ValueRange x,
+                                                const Arguments &args);
+/// `mamba(x, d_state=16, d_conv=4, expand=2[, dt_rank])`: the parameters of
+/// mamba_ssm's `Mamba` module, under the same names.
+mlir::FailureOr<mlir::Value> buildMamba(LayerBuilder &b, mlir::ValueRange x,
+                                        const Arguments &args);
+
+} // namespace loom::parse
+
+#endif // LOOM_PARSE_CATALOGUESSM_H
