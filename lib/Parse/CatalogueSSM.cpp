@@ -90,4 +90,11 @@ FailureOr<Value> buildMamba(LayerBuilder &b, ValueRange x, const Arguments &args
   return b.create("mamba", operands);
 }
 
+FailureOr<Value> buildTiedLinear(LayerBuilder &b, ValueRange x, const Arguments &args) {
+  auto weight = b.existingParam(args.string("weight"));
+  if (failed(weight))
+    return failure();
+  return b.create("linear", {x[0], *weight});
+}
+
 } // namespace loom::parse

@@ -15,6 +15,12 @@ mlir::FailureOr<mlir::Value> buildSelectiveScan(LayerBuilder &b, mlir::ValueRang
 mlir::FailureOr<mlir::Value> buildMamba(LayerBuilder &b, mlir::ValueRange x,
                                         const Arguments &args);
 
+/// `tied_linear(x, weight="embedding.weight")`: x · Wᵀ with the weight of an
+/// earlier layer (a language model's head tied to its embedding); owns no
+/// parameter, so it needs no layer name.
+mlir::FailureOr<mlir::Value> buildTiedLinear(LayerBuilder &b, mlir::ValueRange x,
+                                             const Arguments &args);
+
 } // namespace loom::parse
 
 #endif // LOOM_PARSE_CATALOGUESSM_H
