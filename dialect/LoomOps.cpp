@@ -577,6 +577,7 @@ InferReturnTypesFn loom::lookupInferReturnTypes(StringRef opName) {
   LOOM_LOOKUP(GeluOp)
   LOOM_LOOKUP(SelectiveScanOp)
   LOOM_LOOKUP(MambaOp)
+  LOOM_LOOKUP(SSDScanOp)
 #undef LOOM_LOOKUP
   return nullptr;
 }

@@ -39,6 +39,38 @@ def Loom_SelectiveScanOp : Loom_LayerOp<"selective_scan", [AttrSizedOperandSegme
   }];
 }
 
+def Loom_SSDScanOp : Loom_LayerOp<"ssd_scan", [AttrSizedOperandSegments]> {
+  let summary = "Mamba-2's selective scan: a scalar decay per head (the SSD form)";
+  let description = [{
+    Heads h of head dimension P share one scalar decay; groups g of heads
+    share B and C (head h uses group h / (H/G)). Per batch b, head h, with
+    the state h[p, n] starting at 0:
+
+    ```
+    Δ[b,l,h]   = dt[b,l,h] + dt_bias[h]             (softplus'd if dt_softplus)
+    S[p,n]     = exp(Δ·A[h])·S[p,n] + Δ·x[b,l,h,p]·B[b,l,g,n]
+    y[b,l,h,p] = Σ_n S[p,n]·C[b,l,g,n] + D[h]·x[b,l,h,p]
+    y         *= silu(z[b,l,h,p])                   (when z is given)
+    ```
+
+    x, z: [B, L, H, P]; dt: [B, L, H]; A, D, dt_bias: [H]; B, C:
+    [B, L, G, N] → y [B, L, H, P] (mamba_ssm's `mamba_chunk_scan_combined`
+    layout). With `a_is_log`, A holds A_log (A = −exp(A_log)). The decay is
+    one exp per (b, l, h), shared by the P·N state entries of the head.
+  }];
+  let arguments = (ins Loom_F32Tensor:$x, Loom_F32Tensor:$dt, Loom_F32Tensor:$A,
+                       Loom_F32Tensor:$B, Loom_F32Tensor:$C,
+                       Optional<Loom_F32Tensor>:$D, Optional<Loom_F32Tensor>:$z,
+                       Optional<Loom_F32Tensor>:$dt_bias,
+                       DefaultValuedAttr<BoolAttr, "false">:$dt_softplus,
+                       DefaultValuedAttr<BoolAttr, "false">:$a_is_log);
+  let results = (outs Loom_F32Tensor:$result);
+  let assemblyFormat = [{
+    $x `,` $dt `,` $A `,` $B `,` $C (`D` $D^)? (`z` $z^)?
+    (`dt_bias` $dt_bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+}
+
 def Loom_MambaOp : Loom_LayerOp<"mamba"> {
   let summary = "The Mamba (v1) block; loom-decompose expands it";
   let description = [{

@@ -117,6 +117,70 @@ LogicalResult SelectiveScanOp::inferReturnTypes(MLIRContext *,
 LogicalResult SelectiveScanOp::verify() { return verifyInferredType(*this); }
 
 //===----------------------------------------------------------------------===//
+// ssd_scan
+//===----------------------------------------------------------------------===//
+
+LogicalResult SSDScanOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                          ValueRange operands, DictionaryAttr dict,
+                                          OpaqueProperties, RegionRange,
+                                          SmallVectorImpl<Type> &types) {
+  const StringRef op = "ssd_scan";
+  if (operands.size() < 5)
+    return emitOptionalError(loc, op, ": needs x, dt, A, B and C");
+  auto x = shapeOf(operands[0]);
+  if (x.size() != 4)
+    return emitOptionalError(loc, op, ": x must have rank 4 ([B, L, H, P]) but has shape ",
+                             shapeString(x));
+  int64_t batch = x[0], length = x[1], heads = x[2];
+  StringRef xMeaning[] = {"the batch (x dim 0)", "the sequence length (x dim 1)",
+                          "the head count (x dim 2)", "the head dimension (x dim 3)"};
+  if (failed(checkShape(loc, op, "dt", operands[1], {batch, length, heads}, "[B, L, H]",
+                        xMeaning)))
+    return failure();
+  StringRef headMeaning[] = {"the head count (x dim 2)"};
+  if (failed(checkShape(loc, op, "A", operands[2], {heads}, "[H]", headMeaning)))
+    return failure();
+  auto b = shapeOf(operands[3]);
+  StringRef bcMeaning[] = {"the batch (x dim 0)", "the sequence length (x dim 1)", "",
+                           "the state size (B dim 3)"};
+  if (failed(checkShape(loc, op, "B", operands[3], {batch, length, -1, -1}, "[B, L, G, N]",
+                        bcMeaning)))
+    return failure();
+  int64_t groups = b[2];
+  if (heads % groups != 0)
+    return emitOptionalError(loc, op, ": the head count (x dim 2 = ", heads,
+                             ") is not divisible by the group count (B dim 2 = ", groups,
+                             ")");
+  StringRef cMeaning[] = {"the batch (x dim 0)", "the sequence length (x dim 1)",
+                          "the group count (B dim 2)", "the state size (B dim 3)"};
+  if (failed(checkShape(loc, op, "C", operands[4], b, "[B, L, G, N]", cMeaning)))
+    return failure();
+
+  SmallVector<int32_t> segments = {1, 1, 1, 1, 1, 0, 0, 0};
+  if (auto attr = dict ? dict.getAs<DenseI32ArrayAttr>("operandSegmentSizes")
+                       : DenseI32ArrayAttr())
+    segments.assign(attr.asArrayRef().begin(), attr.asArrayRef().end());
+  if (segments.size() != 8 || llvm::any_of(segments, [](int32_t s) { return s > 1; }) ||
+      static_cast<size_t>(std::accumulate(segments.begin(), segments.end(), 0)) !=
+          operands.size())
+    return emitOptionalError(loc, op, ": malformed operandSegmentSizes");
+  size_t next = 5;
+  if (segments[5] &&
+      failed(checkShape(loc, op, "D", operands[next++], {heads}, "[H]", headMeaning)))
+    return failure();
+  if (segments[6] && failed(checkShape(loc, op, "z", operands[next++], x, "[B, L, H, P]",
+                                       xMeaning)))
+    return failure();
+  if (segments[7] && failed(checkShape(loc, op, "dt_bias", operands[next++], {heads}, "[H]",
+                                       headMeaning)))
+    return failure();
+  types.push_back(operands[0].getType());
+  return success();
+}
+
+LogicalResult SSDScanOp::verify() { return verifyInferredType(*this); }
+
+//===----------------------------------------------------------------------===//
 // mamba
 //===----------------------------------------------------------------------===//
 

@@ -90,6 +90,21 @@ struct SelectiveScanFuncs {
   int64_t batch = 0, channels = 0, length = 0, states = 0;
 };
 
+/// ssd_scan (Mamba-2): `scan(p, k, h, b)` is laid out as SelectiveScanFuncs'
+/// scan, per head: k < L holds the readout of step k, k in [L, L + N) the
+/// state column n = k − L of the head's [P, N] state, with the head dimension
+/// p innermost. Its update runs over `steps` = (j in [0, N], l in [0, L)).
+/// `stepDelta` and `stepDecay` = exp(Δ·A) are (h, l, b): one value per head
+/// and step. `result(p, h, l, b)` adds D·x and the silu(z) gate.
+struct SSDScanFuncs {
+  Halide::Func result;
+  Halide::Func scan;
+  Halide::Func stepDelta;
+  Halide::Func stepDecay;
+  Halide::RDom steps;
+  int64_t batch = 0, length = 0, heads = 0, headDim = 0, states = 0;
+};
+
 } // namespace loom
 
 #endif // LOOM_SCHEDULES_OPFUNCS_H

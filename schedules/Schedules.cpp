@@ -74,6 +74,14 @@ const Knob selectiveScanCuda[] = {
     {"threads", 32, "channels (one thread each) per block of the scan kernel"},
 };
 
+const Knob ssdScanCpu[] = {
+    LOOM_VECTOR_WIDTH_KNOB,
+};
+const Knob ssdScanCuda[] = {
+    LOOM_GPU_TILE_KNOBS,
+    {"threads", 32, "head-dimension lanes (one thread each) per block of the scan kernel"},
+};
+
 struct RegistryEntry {
   const char *opName;
   llvm::ArrayRef<Knob> cpu;
@@ -105,6 +113,7 @@ const RegistryEntry registry[] = {
     {"loom.concat", pointwiseCpu, pointwiseCuda},
     {"loom.slice", pointwiseCpu, pointwiseCuda},
     {"loom.selective_scan", selectiveScanCpu, selectiveScanCuda},
+    {"loom.ssd_scan", ssdScanCpu, ssdScanCuda},
     // The copy made when an output returns an input, a parameter or a value
     // already returned by an earlier output.
     {"loom.output", pointwiseCpu, pointwiseCuda},

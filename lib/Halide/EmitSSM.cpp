@@ -73,4 +73,53 @@ SelectiveScanFuncs emitSelectiveScan(const Tensor &u, const Tensor &delta, const
   return funcs;
 }
 
+SSDScanFuncs emitSSDScan(const Tensor &x, const Tensor &dt, const Tensor &a,
+                         const Tensor &b, const Tensor &c, const Tensor *d, const Tensor *z,
+                         const Tensor *dtBias, bool dtSoftplus, bool aIsLog,
+                         const std::string &name) {
+  SSDScanFuncs funcs;
+  funcs.batch = x.shape[0];
+  funcs.length = x.shape[1];
+  funcs.heads = x.shape[2];
+  funcs.headDim = x.shape[3];
+  funcs.states = b.shape[3];
+  const int length = static_cast<int>(funcs.length), states = static_cast<int>(funcs.states);
+  const int headsPerGroup = static_cast<int>(funcs.heads / b.shape[2]);
+  Var p("p"), l("l"), head("h"), batch("b"), k("k");
+
+  funcs.stepDelta = Func(name + "_step_delta");
+  Expr delta = dt.at({batch, l, head});
+  if (dtBias)
+    delta += dtBias->at({head});
+  funcs.stepDelta(head, l, batch) = dtSoftplus ? softplus(delta) : delta;
+  funcs.stepDecay = Func(name + "_step_decay");
+  Expr aValue = aIsLog ? -exp(a.at({head})) : a.at({head});
+  funcs.stepDecay(head, l, batch) = exp(funcs.stepDelta(head, l, batch) * aValue);
+
+  // As in emitSelectiveScan: state columns next to the readout, one update.
+  funcs.scan = Func(name + "_scan");
+  funcs.scan(p, k, head, batch) = 0.0f;
+  funcs.steps = RDom(0, states + 1, 0, length, name + "_step");
+  Expr j = funcs.steps.x, step = funcs.steps.y;
+  Expr slot = clamp(j, 0, states - 1);
+  Expr group = head / headsPerGroup;
+  Expr state = funcs.stepDecay(head, step, batch) * funcs.scan(p, length + slot, head, batch) +
+               funcs.stepDelta(head, step, batch) * x.at({batch, step, head, p}) *
+                   b.at({batch, step, group, slot});
+  Expr readout = 0.0f;
+  for (int s = 0; s < states; ++s)
+    readout += funcs.scan(p, length + s, head, batch) * c.at({batch, step, group, Expr(s)});
+  funcs.scan(p, select(j < states, length + slot, step), head, batch) =
+      select(j < states, state, readout);
+
+  funcs.result = Func(name);
+  Expr y = funcs.scan(p, l, head, batch);
+  if (d)
+    y += d->at({head}) * x.at({batch, l, head, p});
+  if (z)
+    y *= silu(z->at({batch, l, head, p}));
+  funcs.result(p, head, l, batch) = y;
+  return funcs;
+}
+
 } // namespace loom

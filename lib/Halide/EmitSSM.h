@@ -14,6 +14,13 @@ SelectiveScanFuncs emitSelectiveScan(const Tensor &u, const Tensor &delta, const
                                      bool deltaSoftplus, bool aIsLog,
                                      const std::string &name);
 
+/// Mamba-2's scan (scalar decay per head, B and C per group). `d`, `z` and
+/// `dtBias` may be null. With `aIsLog`, `a` holds A_log.
+SSDScanFuncs emitSSDScan(const Tensor &x, const Tensor &dt, const Tensor &a,
+                         const Tensor &b, const Tensor &c, const Tensor *d, const Tensor *z,
+                         const Tensor *dtBias, bool dtSoftplus, bool aIsLog,
+                         const std::string &name);
+
 } // namespace loom
 
 #endif // LOOM_HALIDE_EMITSSM_H

@@ -41,7 +41,7 @@ enum class Role {
 /// The Funcs of an op that its schedule needs beyond the stored one.
 using OpFuncs = std::variant<std::monostate, LinearFuncs, ConvolutionFuncs, NormFuncs,
                              SoftmaxFuncs, GlobalAvgPool2DFuncs,
-                             SelectiveScanFuncs>;
+                             SelectiveScanFuncs, SSDScanFuncs>;
 
 std::vector<int64_t> shapeOf(Value value) {
   auto shape = cast<RankedTensorType>(value.getType()).getShape();
@@ -304,6 +304,15 @@ LogicalResult Lowering::emit(Operation *op) {
         func = funcs.result;
         opFuncs[op] = funcs;
       })
+      .Case([&](SSDScanOp scan) {
+        SSDScanFuncs funcs = emitSSDScan(
+            tensor(scan.getX()), tensor(scan.getDt()), tensor(scan.getA()),
+            tensor(scan.getB()), tensor(scan.getC()), optionalTensor(scan.getD()),
+            optionalTensor(scan.getZ()), optionalTensor(scan.getDtBias()),
+            scan.getDtSoftplus(), scan.getAIsLog(), name);
+        func = funcs.result;
+        opFuncs[op] = funcs;
+      })
       .Default([&](Operation *) { supported = false; });
   if (!supported)
     return op->emitError() << "no Halide lowering for '" << op->getName() << "'";
@@ -377,6 +386,10 @@ LogicalResult Lowering::schedule(Operation *op) {
         auto &scan = std::get<SelectiveScanFuncs>(funcs);
         cpu ? scheduleSelectiveScanCpu(scan, context)
             : scheduleSelectiveScanCuda(scan, context);
+      })
+      .Case([&](SSDScanOp) {
+        auto &scan = std::get<SSDScanFuncs>(funcs);
+        cpu ? scheduleSSDScanCpu(scan, context) : scheduleSSDScanCuda(scan, context);
       })
       .Default([&](Operation *) {
         // reshape, transpose, concat, slice.

@@ -425,6 +425,10 @@ std::vector<OpSpec> makeTable() {
        {defaulted("d_state", K::Integer, "16", 1), defaulted("d_conv", K::Integer, "4", 1),
         defaulted("expand", K::Integer, "2", 1), optional("dt_rank", K::Integer, 1)},
        buildMamba},
+      {"ssd_scan", 4, 5,
+       {defaulted("D", K::Bool, "true"), defaulted("dt_bias", K::Bool, "true"),
+        defaulted("dt_softplus", K::Bool, "true")},
+       buildSSDScan},
       {"tied_linear", 1, 1, {required("weight", K::String)}, buildTiedLinear},
   };
   return ops;

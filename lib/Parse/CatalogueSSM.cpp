@@ -54,6 +54,41 @@ FailureOr<Value> buildSelectiveScan(LayerBuilder &b, ValueRange x, const Argumen
   return b.create("selective_scan", operands, attrs);
 }
 
+FailureOr<Value> buildSSDScan(LayerBuilder &b, ValueRange x, const Arguments &args) {
+  if (failed(b.requireRank(x[0], 4, "[B, L, H, P]")) ||
+      failed(b.requireRank(x[1], 3, "[B, L, H]")) ||
+      failed(b.requireRank(x[2], 4, "[B, L, G, N]")))
+    return failure();
+  int64_t heads = shapeOf(x[0])[2];
+  auto aLog = b.param("A_log", {heads}, "fan_in", 1);
+  if (failed(aLog))
+    return failure();
+  SmallVector<Value> operands = {x[0], x[1], *aLog, x[2], x[3]};
+  int32_t hasD = args.boolean("D"), hasZ = x.size() > 4, hasBias = args.boolean("dt_bias");
+  if (hasD) {
+    auto d = b.param("D", {heads}, "ones", 1);
+    if (failed(d))
+      return failure();
+    operands.push_back(*d);
+  }
+  if (hasZ)
+    operands.push_back(x[4]);
+  if (hasBias) {
+    auto bias = b.param("dt_bias", {heads}, "zeros", 1);
+    if (failed(bias))
+      return failure();
+    operands.push_back(*bias);
+  }
+  Builder &builder = b.builder();
+  NamedAttribute attrs[] = {
+      builder.getNamedAttr("dt_softplus", builder.getBoolAttr(args.boolean("dt_softplus"))),
+      builder.getNamedAttr("a_is_log", builder.getBoolAttr(true)),
+      builder.getNamedAttr("operandSegmentSizes",
+                           builder.getDenseI32ArrayAttr({1, 1, 1, 1, 1, hasD, hasZ, hasBias})),
+  };
+  return b.create("ssd_scan", operands, attrs);
+}
+
 FailureOr<Value> buildMamba(LayerBuilder &b, ValueRange x, const Arguments &args) {
   if (failed(b.requireRank(x[0], 3, "[B, L, d_model]")))
     return failure();

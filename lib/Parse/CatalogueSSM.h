@@ -10,6 +10,10 @@ namespace loom::parse {
 /// delta_softplus=true)`: parameters A_log [D, N], D [D], delta_bias [D].
 mlir::FailureOr<mlir::Value> buildSelectiveScan(LayerBuilder &b, mlir::ValueRange x,
                                                 const Arguments &args);
+/// `ssd_scan(x, dt, B, C[, z], D=true, dt_bias=true, dt_softplus=true)`
+/// (Mamba-2): parameters A_log, D and dt_bias, each [H], as Mamba2 names them.
+mlir::FailureOr<mlir::Value> buildSSDScan(LayerBuilder &b, mlir::ValueRange x,
+                                          const Arguments &args);
 /// `mamba(x, d_state=16, d_conv=4, expand=2[, dt_rank])`: the parameters of
 /// mamba_ssm's `Mamba` module, under the same names.
 mlir::FailureOr<mlir::Value> buildMamba(LayerBuilder &b, mlir::ValueRange x,

@@ -104,3 +104,27 @@ loom.model @m {
   %y = loom.mamba %x, %in, %cw, %cb, %xp, %dw, %db, %al, %d, %out : (tensor<1x5x8xf32>, tensor<32x8xf32>, tensor<16x2x4xf32>, tensor<16xf32>, tensor<9x16xf32>, tensor<16x1xf32>, tensor<16xf32>, tensor<16x4xf32>, tensor<16xf32>, tensor<8x16xf32>) -> tensor<1x5x8xf32>
   loom.output "y", %y : tensor<1x5x8xf32>
 }
+
+// -----
+
+loom.model @m {
+  %x = loom.input "x" : tensor<1x6x4x8xf32>
+  %dt = loom.input "dt" : tensor<1x6x4xf32>
+  %a = loom.param "A_log" : tensor<4xf32>
+  %b = loom.input "B" : tensor<1x6x3x16xf32>
+  // expected-error @+1 {{ssd_scan: the head count (x dim 2 = 4) is not divisible by the group count (B dim 2 = 3)}}
+  %y = loom.ssd_scan %x, %dt, %a, %b, %b : (tensor<1x6x4x8xf32>, tensor<1x6x4xf32>, tensor<4xf32>, tensor<1x6x3x16xf32>, tensor<1x6x3x16xf32>) -> tensor<1x6x4x8xf32>
+  loom.output "y", %y : tensor<1x6x4x8xf32>
+}
+
+// -----
+
+loom.model @m {
+  %x = loom.input "x" : tensor<1x6x4x8xf32>
+  %dt = loom.input "dt" : tensor<1x5x4xf32>
+  %a = loom.param "A_log" : tensor<4xf32>
+  %b = loom.input "B" : tensor<1x6x2x16xf32>
+  // expected-error @+1 {{ssd_scan: dt dim 1 is 5 but the sequence length (x dim 1) is 6 (dt shape [1, 5, 4], expected [B, L, H])}}
+  %y = loom.ssd_scan %x, %dt, %a, %b, %b : (tensor<1x6x4x8xf32>, tensor<1x5x4xf32>, tensor<4xf32>, tensor<1x6x2x16xf32>, tensor<1x6x2x16xf32>) -> tensor<1x6x4x8xf32>
+  loom.output "y", %y : tensor<1x6x4x8xf32>
+}
