@@ -57,13 +57,21 @@ def Loom_SSDScanOp : Loom_LayerOp<"ssd_scan", [AttrSizedOperandSegments]> {
     [B, L, G, N] → y [B, L, H, P] (mamba_ssm's `mamba_chunk_scan_combined`
     layout). With `a_is_log`, A holds A_log (A = −exp(A_log)). The decay is
     one exp per (b, l, h), shared by the P·N state entries of the head.
+
+    `reverse` runs the recurrence from l = L−1 down to 0 (flip, scan, flip);
+    `shift` makes each output strictly causal in scan order: the readout at
+    l is the one of the previous step (l − 1, or l + 1 when reversed), 0 at
+    the first step; D·x is not shifted. Hydra's mixer is
+    ssd_scan{shift}(x, Δ_fwd) + ssd_scan{reverse, shift}(x, Δ_bwd) + D·x.
   }];
   let arguments = (ins Loom_F32Tensor:$x, Loom_F32Tensor:$dt, Loom_F32Tensor:$A,
                        Loom_F32Tensor:$B, Loom_F32Tensor:$C,
                        Optional<Loom_F32Tensor>:$D, Optional<Loom_F32Tensor>:$z,
                        Optional<Loom_F32Tensor>:$dt_bias,
                        DefaultValuedAttr<BoolAttr, "false">:$dt_softplus,
-                       DefaultValuedAttr<BoolAttr, "false">:$a_is_log);
+                       DefaultValuedAttr<BoolAttr, "false">:$a_is_log,
+                       DefaultValuedAttr<BoolAttr, "false">:$reverse,
+                       DefaultValuedAttr<BoolAttr, "false">:$shift);
   let results = (outs Loom_F32Tensor:$result);
   let assemblyFormat = [{
     $x `,` $dt `,` $A `,` $B `,` $C (`D` $D^)? (`z` $z^)?

@@ -75,8 +75,8 @@ SelectiveScanFuncs emitSelectiveScan(const Tensor &u, const Tensor &delta, const
 
 SSDScanFuncs emitSSDScan(const Tensor &x, const Tensor &dt, const Tensor &a,
                          const Tensor &b, const Tensor &c, const Tensor *d, const Tensor *z,
-                         const Tensor *dtBias, bool dtSoftplus, bool aIsLog,
-                         const std::string &name) {
+                         const Tensor *dtBias, bool dtSoftplus, bool aIsLog, bool reverse,
+                         bool shift, const std::string &name) {
   SSDScanFuncs funcs;
   funcs.batch = x.shape[0];
   funcs.length = x.shape[1];
@@ -101,19 +101,27 @@ SSDScanFuncs emitSSDScan(const Tensor &x, const Tensor &dt, const Tensor &a,
   funcs.scan(p, k, head, batch) = 0.0f;
   funcs.steps = RDom(0, states + 1, 0, length, name + "_step");
   Expr j = funcs.steps.x, step = funcs.steps.y;
+  // The position in L of the step-th step of the scan.
+  Expr at = reverse ? length - 1 - step : step;
   Expr slot = clamp(j, 0, states - 1);
   Expr group = head / headsPerGroup;
-  Expr state = funcs.stepDecay(head, step, batch) * funcs.scan(p, length + slot, head, batch) +
-               funcs.stepDelta(head, step, batch) * x.at({batch, step, head, p}) *
-                   b.at({batch, step, group, slot});
+  Expr state = funcs.stepDecay(head, at, batch) * funcs.scan(p, length + slot, head, batch) +
+               funcs.stepDelta(head, at, batch) * x.at({batch, at, head, p}) *
+                   b.at({batch, at, group, slot});
   Expr readout = 0.0f;
   for (int s = 0; s < states; ++s)
-    readout += funcs.scan(p, length + s, head, batch) * c.at({batch, step, group, Expr(s)});
-  funcs.scan(p, select(j < states, length + slot, step), head, batch) =
+    readout += funcs.scan(p, length + s, head, batch) * c.at({batch, at, group, Expr(s)});
+  funcs.scan(p, select(j < states, length + slot, at), head, batch) =
       select(j < states, state, readout);
 
   funcs.result = Func(name);
   Expr y = funcs.scan(p, l, head, batch);
+  if (shift) {
+    // The readout of the step before, in scan order; nothing before the first.
+    Expr previous = reverse ? l + 1 : l - 1;
+    y = select(previous >= 0 && previous < length,
+               funcs.scan(p, clamp(previous, 0, length - 1), head, batch), 0.0f);
+  }
   if (d)
     y += d->at({head}) * x.at({batch, l, head, p});
   if (z)

@@ -15,11 +15,12 @@ SelectiveScanFuncs emitSelectiveScan(const Tensor &u, const Tensor &delta, const
                                      const std::string &name);
 
 /// Mamba-2's scan (scalar decay per head, B and C per group). `d`, `z` and
-/// `dtBias` may be null. With `aIsLog`, `a` holds A_log.
+/// `dtBias` may be null. With `aIsLog`, `a` holds A_log. `reverse` scans
+/// from the end; `shift` reads out the previous step's value (Hydra).
 SSDScanFuncs emitSSDScan(const Tensor &x, const Tensor &dt, const Tensor &a,
                          const Tensor &b, const Tensor &c, const Tensor *d, const Tensor *z,
-                         const Tensor *dtBias, bool dtSoftplus, bool aIsLog,
-                         const std::string &name);
+                         const Tensor *dtBias, bool dtSoftplus, bool aIsLog, bool reverse,
+                         bool shift, const std::string &name);
 
 } // namespace loom
 

@@ -309,7 +309,7 @@ LogicalResult Lowering::emit(Operation *op) {
             tensor(scan.getX()), tensor(scan.getDt()), tensor(scan.getA()),
             tensor(scan.getB()), tensor(scan.getC()), optionalTensor(scan.getD()),
             optionalTensor(scan.getZ()), optionalTensor(scan.getDtBias()),
-            scan.getDtSoftplus(), scan.getAIsLog(), name);
+            scan.getDtSoftplus(), scan.getAIsLog(), scan.getReverse(), scan.getShift(), name);
         func = funcs.result;
         opFuncs[op] = funcs;
       })

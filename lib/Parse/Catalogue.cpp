@@ -427,8 +427,10 @@ std::vector<OpSpec> makeTable() {
        buildMamba},
       {"ssd_scan", 4, 5,
        {defaulted("D", K::Bool, "true"), defaulted("dt_bias", K::Bool, "true"),
-        defaulted("dt_softplus", K::Bool, "true")},
+        defaulted("dt_softplus", K::Bool, "true"), defaulted("reverse", K::Bool, "false"),
+        defaulted("shift", K::Bool, "false")},
        buildSSDScan},
+      {"hydra_scan", 5, 5, {}, buildHydraScan},
       {"tied_linear", 1, 1, {required("weight", K::String)}, buildTiedLinear},
   };
   return ops;

@@ -83,10 +83,52 @@ FailureOr<Value> buildSSDScan(LayerBuilder &b, ValueRange x, const Arguments &ar
   NamedAttribute attrs[] = {
       builder.getNamedAttr("dt_softplus", builder.getBoolAttr(args.boolean("dt_softplus"))),
       builder.getNamedAttr("a_is_log", builder.getBoolAttr(true)),
+      builder.getNamedAttr("reverse", builder.getBoolAttr(args.boolean("reverse"))),
+      builder.getNamedAttr("shift", builder.getBoolAttr(args.boolean("shift"))),
       builder.getNamedAttr("operandSegmentSizes",
                            builder.getDenseI32ArrayAttr({1, 1, 1, 1, 1, hasD, hasZ, hasBias})),
   };
   return b.create("ssd_scan", operands, attrs);
+}
+
+FailureOr<Value> buildHydraScan(LayerBuilder &b, ValueRange x, const Arguments &) {
+  if (failed(b.requireRank(x[0], 4, "[B, L, H, P]")) ||
+      failed(b.requireRank(x[3], 4, "[B, L, G, N]")))
+    return failure();
+  int64_t heads = shapeOf(x[0])[2];
+  auto aLog = b.param("A_log", {heads}, "fan_in", 1);
+  if (failed(aLog))
+    return failure();
+  auto d = b.param("D", {heads}, "ones", 1);
+  if (failed(d))
+    return failure();
+  auto bias = b.param("dt_bias", {heads}, "zeros", 1);
+  if (failed(bias))
+    return failure();
+  Builder &builder = b.builder();
+  auto direction = [&](Value dt, bool reverse, bool withD) {
+    SmallVector<Value> operands = {x[0], dt, *aLog, x[3], x[4]};
+    if (withD)
+      operands.push_back(*d);
+    operands.push_back(*bias);
+    NamedAttribute attrs[] = {
+        builder.getNamedAttr("dt_softplus", builder.getBoolAttr(true)),
+        builder.getNamedAttr("a_is_log", builder.getBoolAttr(true)),
+        builder.getNamedAttr("reverse", builder.getBoolAttr(reverse)),
+        builder.getNamedAttr("shift", builder.getBoolAttr(true)),
+        builder.getNamedAttr("operandSegmentSizes",
+                             builder.getDenseI32ArrayAttr({1, 1, 1, 1, 1, withD, 0, 1})),
+    };
+    return b.create("ssd_scan", operands, attrs);
+  };
+  // D·x is added once, unshifted, by the forward scan.
+  auto forward = direction(x[1], /*reverse=*/false, /*withD=*/true);
+  if (failed(forward))
+    return failure();
+  auto backward = direction(x[2], /*reverse=*/true, /*withD=*/false);
+  if (failed(backward))
+    return failure();
+  return b.create("add", {*forward, *backward});
 }
 
 FailureOr<Value> buildMamba(LayerBuilder &b, ValueRange x, const Arguments &args) {

@@ -14,6 +14,12 @@ mlir::FailureOr<mlir::Value> buildSelectiveScan(LayerBuilder &b, mlir::ValueRang
 /// (Mamba-2): parameters A_log, D and dt_bias, each [H], as Mamba2 names them.
 mlir::FailureOr<mlir::Value> buildSSDScan(LayerBuilder &b, mlir::ValueRange x,
                                           const Arguments &args);
+/// `hydra_scan(x, dt_fwd, dt_bwd, B, C)`: Hydra's bidirectional mixer
+/// shift(SS(x)) + flip(shift(SS(flip(x)))) + D·x on the Mamba-2 scan, B and C
+/// shared by both directions, one Δ each; parameters A_log, D, dt_bias [H]
+/// shared by both directions.
+mlir::FailureOr<mlir::Value> buildHydraScan(LayerBuilder &b, mlir::ValueRange x,
+                                            const Arguments &args);
 /// `mamba(x, d_state=16, d_conv=4, expand=2[, dt_rank])`: the parameters of
 /// mamba_ssm's `Mamba` module, under the same names.
 mlir::FailureOr<mlir::Value> buildMamba(LayerBuilder &b, mlir::ValueRange x,
