@@ -669,6 +669,9 @@ InferReturnTypesFn loom::lookupInferReturnTypes(StringRef opName) {
   LOOM_LAYER_OPS(LOOM_LOOKUP)
   LOOM_LOOKUP(SoftmaxOp)
   LOOM_LOOKUP(GeluOp)
+  LOOM_LOOKUP(SelectiveScanOp)
+  LOOM_LOOKUP(MambaOp)
+  LOOM_LOOKUP(SSDScanOp)
 #undef LOOM_LOOKUP
   return lookupSparseInferReturnTypes(opName);
 }

@@ -4,5 +4,6 @@
 
 include "LoomCore.td"
 include "LoomSparse.td"
+include "LoomSSM.td"
 
 #endif // LOOM_OPS_TD

@@ -4,6 +4,19 @@
 
 include "mlir/Pass/PassBase.td"
 
+def LoomDecompose : Pass<"loom-decompose", "::loom::ModelOp"> {
+  let summary = "Expand block ops (mamba) into the layer ops they are made of";
+  let description = [{
+    `loom.mamba` becomes in_proj (linear), a causal depthwise conv1d (padding
+    d_conv − 1, then the first L outputs), silu, x_proj, dt_proj,
+    `loom.selective_scan` with the silu(z) gate and dt_proj.bias as its
+    delta_bias, and out_proj, with the transposes between the [B, L, C]
+    layout of the projections and the [B, C, L] layout of the convolution and
+    the scan. Each new op is named `<layer>.<part>` (`blocks.0.mixer.scan`),
+    so knobs can address it.
+  }];
+}
+
 def LoomFuseElementwise : Pass<"loom-fuse-elementwise", "::loom::ModelOp"> {
   let summary = "Mark elementwise ops to be computed inside their producer's loops";
   let description = [{

@@ -109,6 +109,39 @@ struct SparseCompactFuncs {
   bool gathersDense = false;
 };
 
+/// selective_scan: `scan(d, k, b)` holds, for k < L, the scan's readout
+/// Σ_n h·C at step k and, for k in [L, L + N), the state h[k − L]. It starts
+/// at 0; its one update runs over `steps` = (j in [0, N], l in [0, L)), j
+/// innermost: j < N advances state j to step l, j = N writes the readout of
+/// step l. `result(l, d, b)` adds D·u and the silu(z) gate. `stagedU` and
+/// `stagedDelta` (d, l, b) are u and the (softplus'd, biased) Δ with the
+/// channel innermost, so the scan reads them as vectors over d; `decay`
+/// (d, n) is A, transposed likewise.
+struct SelectiveScanFuncs {
+  Halide::Func result;
+  Halide::Func scan;
+  Halide::Func stagedU;
+  Halide::Func stagedDelta;
+  Halide::Func decay;
+  Halide::RDom steps;
+  int64_t batch = 0, channels = 0, length = 0, states = 0;
+};
+
+/// ssd_scan (Mamba-2): `scan(p, k, h, b)` is laid out as SelectiveScanFuncs'
+/// scan, per head: k < L holds the readout of step k, k in [L, L + N) the
+/// state column n = k − L of the head's [P, N] state, with the head dimension
+/// p innermost. Its update runs over `steps` = (j in [0, N], l in [0, L)).
+/// `stepDelta` and `stepDecay` = exp(Δ·A) are (h, l, b): one value per head
+/// and step. `result(p, h, l, b)` adds D·x and the silu(z) gate.
+struct SSDScanFuncs {
+  Halide::Func result;
+  Halide::Func scan;
+  Halide::Func stepDelta;
+  Halide::Func stepDecay;
+  Halide::RDom steps;
+  int64_t batch = 0, length = 0, heads = 0, headDim = 0, states = 0;
+};
+
 } // namespace loom
 
 #endif // LOOM_SCHEDULES_OPFUNCS_H

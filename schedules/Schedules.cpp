@@ -76,6 +76,23 @@ const Knob sparseConvolutionCuda[] = {
     {"tile_y", 4, "threads per block along the active sites"},
 };
 
+const Knob selectiveScanCpu[] = {
+    LOOM_VECTOR_WIDTH_KNOB,
+    {"chunk", 64, "steps of L whose u and Δ are staged (transposed) at a time"},
+};
+const Knob selectiveScanCuda[] = {
+    LOOM_GPU_TILE_KNOBS,
+    {"threads", 32, "channels (one thread each) per block of the scan kernel"},
+};
+
+const Knob ssdScanCpu[] = {
+    LOOM_VECTOR_WIDTH_KNOB,
+};
+const Knob ssdScanCuda[] = {
+    LOOM_GPU_TILE_KNOBS,
+    {"threads", 32, "head-dimension lanes (one thread each) per block of the scan kernel"},
+};
+
 struct RegistryEntry {
   const char *opName;
   llvm::ArrayRef<Knob> cpu;
@@ -111,6 +128,8 @@ const RegistryEntry registry[] = {
     {"loom.sparse_layer_norm", pointwiseCpu, pointwiseCuda},
     {"loom.mask_downsample", pointwiseCpu, pointwiseCuda},
     {"loom.mask_upsample", pointwiseCpu, pointwiseCuda},
+    {"loom.selective_scan", selectiveScanCpu, selectiveScanCuda},
+    {"loom.ssd_scan", ssdScanCpu, ssdScanCuda},
     // The copy made when an output returns an input, a parameter or a value
     // already returned by an earlier output.
     {"loom.output", pointwiseCpu, pointwiseCuda},

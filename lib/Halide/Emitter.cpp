@@ -4,6 +4,7 @@
 
 #include "lib/Halide/EmitCore.h"
 #include "lib/Halide/EmitSparse.h"
+#include "lib/Halide/EmitSSM.h"
 #include "schedules/ScheduleUtil.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
@@ -40,7 +41,8 @@ enum class Role {
 
 /// The Funcs of an op that its schedule needs beyond the stored one.
 using OpFuncs = std::variant<std::monostate, LinearFuncs, ConvolutionFuncs, NormFuncs,
-                             SoftmaxFuncs, GlobalAvgPool2DFuncs>;
+                             SoftmaxFuncs, GlobalAvgPool2DFuncs,
+                             SelectiveScanFuncs, SSDScanFuncs>;
 
 std::vector<int64_t> shapeOf(Value value) {
   auto shape = cast<RankedTensorType>(value.getType()).getShape();
@@ -303,6 +305,24 @@ LogicalResult Lowering::emit(Operation *op) {
         func = emitSlice(tensor(slice.getInput()), axis, start,
                          static_cast<int64_t>(slice.getStep()), shape, name);
       })
+      .Case([&](SelectiveScanOp scan) {
+        SelectiveScanFuncs funcs = emitSelectiveScan(
+            tensor(scan.getU()), tensor(scan.getDelta()), tensor(scan.getA()),
+            tensor(scan.getB()), tensor(scan.getC()), optionalTensor(scan.getD()),
+            optionalTensor(scan.getZ()), optionalTensor(scan.getDeltaBias()),
+            scan.getDeltaSoftplus(), scan.getAIsLog(), name);
+        func = funcs.result;
+        opFuncs[op] = funcs;
+      })
+      .Case([&](SSDScanOp scan) {
+        SSDScanFuncs funcs = emitSSDScan(
+            tensor(scan.getX()), tensor(scan.getDt()), tensor(scan.getA()),
+            tensor(scan.getB()), tensor(scan.getC()), optionalTensor(scan.getD()),
+            optionalTensor(scan.getZ()), optionalTensor(scan.getDtBias()),
+            scan.getDtSoftplus(), scan.getAIsLog(), scan.getReverse(), scan.getShift(), name);
+        func = funcs.result;
+        opFuncs[op] = funcs;
+      })
       .Default([&](Operation *) { supported = false; });
   if (!supported)
     return op->emitError() << "no Halide lowering for '" << op->getName() << "'";
@@ -373,6 +393,15 @@ LogicalResult Lowering::schedule(Operation *op) {
       })
       .Case([&](EmbeddingOp) {
         cpu ? scheduleEmbeddingCpu(context) : scheduleEmbeddingCuda(context);
+      })
+      .Case([&](SelectiveScanOp) {
+        auto &scan = std::get<SelectiveScanFuncs>(funcs);
+        cpu ? scheduleSelectiveScanCpu(scan, context)
+            : scheduleSelectiveScanCuda(scan, context);
+      })
+      .Case([&](SSDScanOp) {
+        auto &scan = std::get<SSDScanFuncs>(funcs);
+        cpu ? scheduleSSDScanCpu(scan, context) : scheduleSSDScanCuda(scan, context);
       })
       .Default([&](Operation *) {
         // reshape, transpose, concat, slice.

@@ -1,6 +1,7 @@
 // The op catalogue of the Loom language and the builder of each op.
 #include "lib/Parse/Catalogue.h"
 #include "lib/Parse/CatalogueSparse.h"
+#include "lib/Parse/CatalogueSSM.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/STLExtras.h"
@@ -427,6 +428,21 @@ std::vector<OpSpec> makeTable() {
        buildSparseLayerNorm},
       {"mask_downsample", 1, 1, {required("factor", K::Integer, 1)}, buildMaskResample},
       {"mask_upsample", 1, 1, {required("factor", K::Integer, 1)}, buildMaskResample},
+      {"selective_scan", 4, 5,
+       {defaulted("D", K::Bool, "true"), defaulted("delta_bias", K::Bool, "true"),
+        defaulted("delta_softplus", K::Bool, "true")},
+       buildSelectiveScan},
+      {"mamba", 1, 1,
+       {defaulted("d_state", K::Integer, "16", 1), defaulted("d_conv", K::Integer, "4", 1),
+        defaulted("expand", K::Integer, "2", 1), optional("dt_rank", K::Integer, 1)},
+       buildMamba},
+      {"ssd_scan", 4, 5,
+       {defaulted("D", K::Bool, "true"), defaulted("dt_bias", K::Bool, "true"),
+        defaulted("dt_softplus", K::Bool, "true"), defaulted("reverse", K::Bool, "false"),
+        defaulted("shift", K::Bool, "false")},
+       buildSSDScan},
+      {"hydra_scan", 5, 5, {}, buildHydraScan},
+      {"tied_linear", 1, 1, {required("weight", K::String)}, buildTiedLinear},
   };
   return ops;
 }

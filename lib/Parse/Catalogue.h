@@ -99,6 +99,10 @@ public:
   create(llvm::StringRef op, mlir::ValueRange operands,
          llvm::ArrayRef<mlir::NamedAttribute> attributes = {}) = 0;
   virtual mlir::Builder &builder() = 0;
+  /// The parameter an earlier layer created under the full name `name`
+  /// (`backbone.embedding.weight`), for layers that share a weight; fails
+  /// with an error when there is none.
+  virtual mlir::FailureOr<mlir::Value> existingParam(llvm::StringRef name) = 0;
 
   /// Fails with an error unless `value` has rank `rank`.
   mlir::LogicalResult requireRank(mlir::Value value, int64_t rank, llvm::StringRef layout);

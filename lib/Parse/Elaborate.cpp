@@ -184,6 +184,14 @@ public:
     return param.getResult();
   }
 
+  FailureOr<Value> existingParam(StringRef name) override {
+    for (auto param : elaborator.builder.getInsertionBlock()->getOps<ParamOp>())
+      if (param.getName() == name)
+        return param.getResult();
+    return emitError() << spec.name << ": no parameter named '" << name
+                       << "' (a layer before this call must create it)";
+  }
+
   FailureOr<Value> create(StringRef op, ValueRange operands,
                           ArrayRef<NamedAttribute> attributes) override {
     OperationState state(loc, ("loom." + op).str());

@@ -154,6 +154,7 @@ struct AssignSchedulesPass
 void loom::buildLoomPipeline(OpPassManager &pm, StringRef target,
                              const std::vector<std::string> &knobs, bool fuse) {
   OpPassManager &model = pm.nest<ModelOp>();
+  model.addPass(createLoomDecompose());
   model.addPass(createCanonicalizerPass());
   LoomFuseElementwiseOptions fuseOptions;
   fuseOptions.enable = fuse;

@@ -24,7 +24,7 @@ namespace loom {
 /// its NameLoc; empty when the op has none.
 std::string getLayerName(mlir::Operation *op);
 
-/// verify → canonicalize → fuse elementwise → assign schedules, nested on
+/// verify → decompose → canonicalize → fuse elementwise → assign schedules, nested on
 /// every loom.model.
 void buildLoomPipeline(mlir::OpPassManager &pm, llvm::StringRef target,
                        const std::vector<std::string> &knobs, bool fuse = true);

@@ -80,9 +80,9 @@ def compare(actual_path, expected_path, atol, rtol=0.0):
 
 
 if __name__ == "__main__":
-    # python loomref.py compare ACTUAL EXPECTED ATOL
-    if len(sys.argv) == 5 and sys.argv[1] == "compare":
-        compare(sys.argv[2], sys.argv[3], float(sys.argv[4]))
+    # python loomref.py compare ACTUAL EXPECTED ATOL [RTOL]
+    if len(sys.argv) in (5, 6) and sys.argv[1] == "compare":
+        compare(sys.argv[2], sys.argv[3], *(float(v) for v in sys.argv[4:]))
     else:
         print(__doc__)
         sys.exit(2)

@@ -1,0 +1,133 @@
+// Halide algorithms of the state-space ops: the selective scan as one
+// sequential update over L whose state lives next to its readout, so that a
+// schedule can keep the state in a few cache lines (LAYERS.md §3).
+#include "lib/Halide/EmitSSM.h"
+
+using namespace Halide;
+
+namespace loom {
+
+namespace {
+
+/// PyTorch's softplus (beta 1, threshold 20), with a series for log(1 + e)
+/// when e is tiny so that very negative inputs keep their precision.
+Expr softplus(Expr x) {
+  Expr e = exp(min(x, 20.0f));
+  Expr series = e * (1.0f + e * (-0.5f + e * (1.0f / 3.0f)));
+  return select(x > 20.0f, x, select(e < 1.0f / 1024.0f, series, log(1.0f + e)));
+}
+
+Expr silu(Expr x) { return x / (1.0f + exp(-x)); }
+
+} // namespace
+
+SelectiveScanFuncs emitSelectiveScan(const Tensor &u, const Tensor &delta, const Tensor &a,
+                                     const Tensor &b, const Tensor &c, const Tensor *d,
+                                     const Tensor *z, const Tensor *deltaBias,
+                                     bool deltaSoftplus, bool aIsLog,
+                                     const std::string &name) {
+  SelectiveScanFuncs funcs;
+  funcs.batch = u.shape[0];
+  funcs.channels = u.shape[1];
+  funcs.length = u.shape[2];
+  funcs.states = a.shape[1];
+  const int length = static_cast<int>(funcs.length), states = static_cast<int>(funcs.states);
+  Var l("l"), ch("d"), batch("b"), k("k"), n("n");
+
+  funcs.decay = Func(name + "_decay");
+  Expr aValue = a.at({ch, n});
+  funcs.decay(ch, n) = aIsLog ? -exp(aValue) : aValue;
+
+  funcs.stagedU = Func(name + "_staged_u");
+  funcs.stagedU(ch, l, batch) = u.at({batch, ch, l});
+  funcs.stagedDelta = Func(name + "_staged_delta");
+  Expr dt = delta.at({batch, ch, l});
+  if (deltaBias)
+    dt += deltaBias->at({ch});
+  funcs.stagedDelta(ch, l, batch) = deltaSoftplus ? softplus(dt) : dt;
+
+  // One update writes one location per step, so the state slots and the
+  // readout share a Func: j < N advances state j, j = N reads out. After the
+  // schedule unrolls j, each copy keeps one branch of the selects.
+  funcs.scan = Func(name + "_scan");
+  funcs.scan(ch, k, batch) = 0.0f;
+  funcs.steps = RDom(0, states + 1, 0, length, name + "_step");
+  Expr j = funcs.steps.x, step = funcs.steps.y;
+  Expr slot = clamp(j, 0, states - 1);
+  Expr stepDelta = funcs.stagedDelta(ch, step, batch);
+  Expr state = exp(stepDelta * funcs.decay(ch, slot)) * funcs.scan(ch, length + slot, batch) +
+               stepDelta * funcs.stagedU(ch, step, batch) * b.at({batch, slot, step});
+  Expr readout = 0.0f;
+  for (int s = 0; s < states; ++s)
+    readout += funcs.scan(ch, length + s, batch) * c.at({batch, Expr(s), step});
+  funcs.scan(ch, select(j < states, length + slot, step), batch) =
+      select(j < states, state, readout);
+
+  funcs.result = Func(name);
+  Expr y = funcs.scan(ch, l, batch);
+  if (d)
+    y += d->at({ch}) * u.at({batch, ch, l});
+  if (z)
+    y *= silu(z->at({batch, ch, l}));
+  funcs.result(l, ch, batch) = y;
+  return funcs;
+}
+
+SSDScanFuncs emitSSDScan(const Tensor &x, const Tensor &dt, const Tensor &a,
+                         const Tensor &b, const Tensor &c, const Tensor *d, const Tensor *z,
+                         const Tensor *dtBias, bool dtSoftplus, bool aIsLog, bool reverse,
+                         bool shift, const std::string &name) {
+  SSDScanFuncs funcs;
+  funcs.batch = x.shape[0];
+  funcs.length = x.shape[1];
+  funcs.heads = x.shape[2];
+  funcs.headDim = x.shape[3];
+  funcs.states = b.shape[3];
+  const int length = static_cast<int>(funcs.length), states = static_cast<int>(funcs.states);
+  const int headsPerGroup = static_cast<int>(funcs.heads / b.shape[2]);
+  Var p("p"), l("l"), head("h"), batch("b"), k("k");
+
+  funcs.stepDelta = Func(name + "_step_delta");
+  Expr delta = dt.at({batch, l, head});
+  if (dtBias)
+    delta += dtBias->at({head});
+  funcs.stepDelta(head, l, batch) = dtSoftplus ? softplus(delta) : delta;
+  funcs.stepDecay = Func(name + "_step_decay");
+  Expr aValue = aIsLog ? -exp(a.at({head})) : a.at({head});
+  funcs.stepDecay(head, l, batch) = exp(funcs.stepDelta(head, l, batch) * aValue);
+
+  // As in emitSelectiveScan: state columns next to the readout, one update.
+  funcs.scan = Func(name + "_scan");
+  funcs.scan(p, k, head, batch) = 0.0f;
+  funcs.steps = RDom(0, states + 1, 0, length, name + "_step");
+  Expr j = funcs.steps.x, step = funcs.steps.y;
+  // The position in L of the step-th step of the scan.
+  Expr at = reverse ? length - 1 - step : step;
+  Expr slot = clamp(j, 0, states - 1);
+  Expr group = head / headsPerGroup;
+  Expr state = funcs.stepDecay(head, at, batch) * funcs.scan(p, length + slot, head, batch) +
+               funcs.stepDelta(head, at, batch) * x.at({batch, at, head, p}) *
+                   b.at({batch, at, group, slot});
+  Expr readout = 0.0f;
+  for (int s = 0; s < states; ++s)
+    readout += funcs.scan(p, length + s, head, batch) * c.at({batch, at, group, Expr(s)});
+  funcs.scan(p, select(j < states, length + slot, at), head, batch) =
+      select(j < states, state, readout);
+
+  funcs.result = Func(name);
+  Expr y = funcs.scan(p, l, head, batch);
+  if (shift) {
+    // The readout of the step before, in scan order; nothing before the first.
+    Expr previous = reverse ? l + 1 : l - 1;
+    y = select(previous >= 0 && previous < length,
+               funcs.scan(p, clamp(previous, 0, length - 1), head, batch), 0.0f);
+  }
+  if (d)
+    y += d->at({head}) * x.at({batch, l, head, p});
+  if (z)
+    y *= silu(z->at({batch, l, head, p}));
+  funcs.result(p, head, l, batch) = y;
+  return funcs;
+}
+
+} // namespace loom

@@ -1,0 +1,27 @@
+// Halide algorithms of the state-space ops (LoomSSM.td): the selective scan.
+#ifndef LOOM_HALIDE_EMITSSM_H
+#define LOOM_HALIDE_EMITSSM_H
+
+#include "lib/Halide/EmitCore.h"
+
+namespace loom {
+
+/// The selective scan of LAYERS.md §3. `d`, `z` and `deltaBias` may be null.
+/// With `aIsLog`, `a` holds A_log (A = −exp(A_log)).
+SelectiveScanFuncs emitSelectiveScan(const Tensor &u, const Tensor &delta, const Tensor &a,
+                                     const Tensor &b, const Tensor &c, const Tensor *d,
+                                     const Tensor *z, const Tensor *deltaBias,
+                                     bool deltaSoftplus, bool aIsLog,
+                                     const std::string &name);
+
+/// Mamba-2's scan (scalar decay per head, B and C per group). `d`, `z` and
+/// `dtBias` may be null. With `aIsLog`, `a` holds A_log. `reverse` scans
+/// from the end; `shift` reads out the previous step's value (Hydra).
+SSDScanFuncs emitSSDScan(const Tensor &x, const Tensor &dt, const Tensor &a,
+                         const Tensor &b, const Tensor &c, const Tensor *d, const Tensor *z,
+                         const Tensor *dtBias, bool dtSoftplus, bool aIsLog, bool reverse,
+                         bool shift, const std::string &name);
+
+} // namespace loom
+
+#endif // LOOM_HALIDE_EMITSSM_H

@@ -1,0 +1,51 @@
+// CPU schedule of loom.selective_scan: tasks of (batch, block of channels) in
+// parallel; in each, the recurrence runs sequentially over L with the state
+// of a vector of channels in a few cache lines, vectorized over the channels.
+//
+// u and Δ are [B, D, L]: a vector over channels would stride by L. They are
+// staged transposed, `chunk` steps at a time, right before the steps that
+// use them, so every step of the scan reads contiguous vectors from L1.
+#include "schedules/ScheduleUtil.h"
+
+using namespace Halide;
+
+namespace loom::schedules {
+
+void scheduleSelectiveScanCpu(const SelectiveScanFuncs &funcs,
+                              const ScheduleContext &context) {
+  int lanes = lanesFor(funcs.channels, vectorWidth(context));
+  int chunk = static_cast<int>(std::clamp<int64_t>(context.knobs.get("chunk"), 1,
+                                                   funcs.length));
+  Func out = context.stored;
+  std::vector<Var> vars = out.args(); // (l, d, b)
+  Var l = vars[0], ch = vars[1], batch = vars[2];
+  Var block("d_block"), lane("d_lane"), task("task");
+  out.compute_root()
+      .split(ch, block, lane, lanes, TailStrategy::ShiftInwards)
+      .reorder(l, lane, block, batch)
+      .fuse(block, batch, task)
+      .parallel(task);
+  int steps = lanesFor(funcs.length, vectorWidth(context));
+  if (steps > 1)
+    out.vectorize(l, steps, TailStrategy::ShiftInwards);
+
+  Func scan = funcs.scan;
+  std::vector<Var> scanVars = scan.args(); // (d, k, b)
+  RVar slot(funcs.steps.x), step(funcs.steps.y);
+  RVar chunkIndex("chunk"), inChunk("in_chunk");
+  Var scanLane("scan_lane"), scanBlock("scan_block");
+  scan.compute_at(out, task).vectorize(scanVars[0], lanes);
+  scan.update()
+      .split(scanVars[0], scanBlock, scanLane, lanes, TailStrategy::RoundUp)
+      .split(step, chunkIndex, inChunk, chunk)
+      .reorder(scanLane, slot, inChunk, chunkIndex, scanBlock, scanVars[2])
+      .vectorize(scanLane)
+      .unroll(slot);
+  LoopLevel staging(scan, chunkIndex);
+  for (Func staged : {funcs.stagedU, funcs.stagedDelta})
+    staged.compute_at(staging).vectorize(staged.args()[0], lanes);
+  Func decay = funcs.decay;
+  decay.compute_root().vectorize(decay.args()[0], lanes);
+}
+
+} // namespace loom::schedules

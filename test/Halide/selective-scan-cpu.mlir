@@ -1,0 +1,39 @@
+// RUN: %loomc %s --emit=stmt --target=x86-64-avx512 | FileCheck %s
+
+// The selective scan on AVX-512: tasks of (batch, 16 channels) run in
+// parallel; in each, u and Δ are staged transposed a chunk (the knob, 64) at
+// a time, then the recurrence runs sequentially over L, each step updating
+// the 16 states of a 16-channel vector (unrolled over n) and reading out
+// Σ_n h·C, all on 16-lane vectors.
+
+loom.model @scan {
+  %u = loom.input "u" : tensor<2x32x200xf32>
+  %dt = loom.input "delta" : tensor<2x32x200xf32>
+  %b = loom.input "B" : tensor<2x16x200xf32>
+  %c = loom.input "C" : tensor<2x16x200xf32>
+  %z = loom.input "z" : tensor<2x32x200xf32>
+  %a = loom.param "A_log" : tensor<32x16xf32>
+  %d = loom.param "D" : tensor<32xf32>
+  %y = loom.selective_scan %u, %dt, %a, %b, %c D %d z %z {delta_softplus = true, a_is_log = true} : (tensor<2x32x200xf32>, tensor<2x32x200xf32>, tensor<32x16xf32>, tensor<2x16x200xf32>, tensor<2x16x200xf32>, tensor<32xf32>, tensor<2x32x200xf32>) -> tensor<2x32x200xf32>
+  loom.output "y", %y : tensor<2x32x200xf32>
+}
+
+// CHECK-LABEL: external func {{.*}}_par_for_y_s0_d_d_block_task
+// CHECK:       produce y_scan {
+// The chunks of L, sequential; each stages its u and Δ (16 channels × 64 steps); the last 8 steps are a peeled tail.
+// CHECK:       for (y_scan.s1.y_step$y.chunk, 0, 3) {
+// CHECK:       produce y_staged_delta {
+// CHECK:       y_staged_delta[ramp({{.*}}, 1, 16) aligned(16, 0)] = select(
+// CHECK:       produce y_staged_u {
+// CHECK:       y_staged_u[ramp({{.*}}, 1, 16) aligned(16, 0)] = u[ramp({{.*}}, 200, 16)]
+// The sequential loop over the steps of a chunk; state n=0 lives at k = L + 0.
+// CHECK:       for (y_scan.s1.y_step$y.in_chunk, 0, {{.*}}) {
+// CHECK:       y_scan[ramp(3200, 1, 16)] = ((float32x16)exp_f32(
+// CHECK:       y_scan[ramp(3440, 1, 16)] = ((float32x16)exp_f32(
+// The readout of the step: Σ_n h·C over the 16 states.
+// CHECK:       y_scan[ramp({{.*}}, 1, 16) aligned(16, 0)] = (y_scan[ramp(3440, 1, 16)]*x16(C[
+// D·u and the silu(z) gate, vectorized along L.
+// CHECK:       y[ramp({{.*}}, 1, 16){{.*}}] = ({{.*}}exp_f32(
+
+// CHECK:       produce y {
+// CHECK:       halide_do_par_for((void *)::y_par_for_y_s0_d_d_block_task, 0, 4,
