@@ -42,6 +42,21 @@ const Knob convolutionCpu[] = {
     {"parallel_grain", 16384,
      "minimum elements per parallel task of the zero-padded input copy"},
 };
+// conv2d adds the knobs of the depthwise schedule (schedules/cpu/depthwise.cpp).
+#define LOOM_DEPTHWISE_CPU_KNOBS                                                         \
+  {"depthwise_tile_rows", 6, "depthwise: output rows per register tile"},                \
+      {"depthwise_tile_vectors", 4, "depthwise: vectors along the width per register tile"}, \
+      {"depthwise_task_rows", 0,                                                         \
+       "depthwise: output rows per parallel task (0: the whole plane)"}
+const Knob conv2dCpu[] = {
+    LOOM_VECTOR_WIDTH_KNOB,
+    {"tile_width", 4, "vectors along the output width per register tile"},
+    {"tile_channels", 6, "output channels per register tile"},
+    {"parallel_grain", 16384,
+     "minimum elements per parallel task of the zero-padded input copy"},
+    {"depthwise", 1, "use the depthwise schedule when groups == channels (0: the general one)"},
+    LOOM_DEPTHWISE_CPU_KNOBS,
+};
 const Knob convolutionCuda[] = {
     {"tile_x", 16, "threads per block along the output width"},
     {"tile_y", 4, "threads per block along the output height (conv1d: channels)"},
@@ -74,7 +89,7 @@ struct RegistryEntry {
 const RegistryEntry registry[] = {
     {"loom.linear", linearCpu, linearCuda},
     {"loom.conv1d", convolutionCpu, convolutionCuda},
-    {"loom.conv2d", convolutionCpu, convolutionCuda},
+    {"loom.conv2d", conv2dCpu, convolutionCuda},
     {"loom.layer_norm", rowReductionCpu, rowReductionCuda},
     {"loom.rms_norm", rowReductionCpu, rowReductionCuda},
     {"loom.softmax", rowReductionCpu, rowReductionCuda},
