@@ -80,6 +80,28 @@ const Knob pointwiseCuda[] = {
     LOOM_GPU_TILE_KNOBS,
 };
 
+const Knob hyperKernelCpu[] = {
+    LOOM_VECTOR_WIDTH_KNOB,
+};
+const Knob hyperKernelCuda[] = {
+    {"tile_x", 32, "threads per block along the hidden units (output layer: kernel x)"},
+    {"tile_y", 8, "threads per block along the kernel positions"},
+};
+const Knob hyperZZWCpu[] = {
+    LOOM_VECTOR_WIDTH_KNOB,
+    LOOM_PARALLEL_GRAIN_KNOB,
+    {"depthwise_tile_rows", 8, "output rows per register tile"},
+    {"depthwise_tile_vectors", 4, "vectors along the width per register tile"},
+    {"depthwise_task_rows", 0, "output rows per parallel task (0: the whole plane)"},
+    {"fuse_kernel", 1,
+     "compute the context-dependent kernel inside each channel task (0: once per call)"},
+};
+const Knob hyperZZWCuda[] = {
+    {"tile_x", 16, "threads per block along the output width"},
+    {"tile_y", 8, "threads per block along the output height"},
+    {"fuse_kernel", 1, "recompute W*Z at each tap (0: a kernel of its own, once per call)"},
+};
+
 struct RegistryEntry {
   const char *opName;
   llvm::ArrayRef<Knob> cpu;
@@ -110,6 +132,8 @@ const RegistryEntry registry[] = {
     {"loom.transpose", pointwiseCpu, pointwiseCuda},
     {"loom.concat", pointwiseCpu, pointwiseCuda},
     {"loom.slice", pointwiseCpu, pointwiseCuda},
+    {"loom.hyper_kernel", hyperKernelCpu, hyperKernelCuda},
+    {"loom.hyper_zzw", hyperZZWCpu, hyperZZWCuda},
     // The copy made when an output returns an input, a parameter or a value
     // already returned by an earlier output.
     {"loom.output", pointwiseCpu, pointwiseCuda},

@@ -3,6 +3,8 @@
 #include "lib/Halide/Emitter.h"
 
 #include "lib/Halide/EmitCore.h"
+#include "lib/Halide/EmitHyper.h"
+#include "schedules/HyperSchedules.h"
 #include "schedules/ScheduleUtil.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
@@ -39,7 +41,8 @@ enum class Role {
 
 /// The Funcs of an op that its schedule needs beyond the stored one.
 using OpFuncs = std::variant<std::monostate, LinearFuncs, ConvolutionFuncs, NormFuncs,
-                             SoftmaxFuncs, GlobalAvgPool2DFuncs>;
+                             SoftmaxFuncs, GlobalAvgPool2DFuncs, HyperKernelFuncs,
+                             HyperZZWFuncs>;
 
 std::vector<int64_t> shapeOf(Value value) {
   auto shape = cast<RankedTensorType>(value.getType()).getShape();
@@ -293,6 +296,28 @@ LogicalResult Lowering::emit(Operation *op) {
         func = emitSlice(tensor(slice.getInput()), axis, start,
                          static_cast<int64_t>(slice.getStep()), shape, name);
       })
+      .Case([&](HyperKernelOp hyper) {
+        std::vector<Tensor> params;
+        for (Value param : hyper.getParams())
+          params.push_back(tensor(param));
+        HyperKernelFuncs funcs = emitHyperKernel(
+            optionalTensor(hyper.getContextInput()), params, hyper.getNet() == "siren",
+            int64_t(hyper.getKernel()), int64_t(hyper.getChannels()),
+            int64_t(hyper.getHidden()), int64_t(hyper.getLayers()),
+            hyper.getOmega0().convertToDouble(), hyper.getBeta().convertToDouble(), name);
+        func = funcs.result;
+        opFuncs[op] = funcs;
+      })
+      .Case([&](HyperZZWOp zzw) {
+        HyperZZWFuncs funcs = emitHyperZZW(tensor(zzw.getInput()), tensor(zzw.getKernel()),
+                                           zzw.getMode() == "elementwise", name);
+        // A hyper_kernel whose only use is this op may be computed inside it.
+        if (auto producer = zzw.getKernel().getDefiningOp<HyperKernelOp>();
+            producer && zzw.getKernel().hasOneUse())
+          funcs.fusableProducer = tensor(zzw.getKernel()).func;
+        func = funcs.result;
+        opFuncs[op] = funcs;
+      })
       .Default([&](Operation *) { supported = false; });
   if (!supported)
     return op->emitError() << "no Halide lowering for '" << op->getName() << "'";
@@ -355,6 +380,14 @@ LogicalResult Lowering::schedule(Operation *op) {
         auto &pool = std::get<GlobalAvgPool2DFuncs>(funcs);
         cpu ? scheduleGlobalAvgPool2DCpu(pool, context)
             : scheduleGlobalAvgPool2DCuda(pool, context);
+      })
+      .Case([&](HyperKernelOp) {
+        auto &hyper = std::get<HyperKernelFuncs>(funcs);
+        cpu ? scheduleHyperKernelCpu(hyper, context) : scheduleHyperKernelCuda(hyper, context);
+      })
+      .Case([&](HyperZZWOp) {
+        auto &zzw = std::get<HyperZZWFuncs>(funcs);
+        cpu ? scheduleHyperZZWCpu(zzw, context) : scheduleHyperZZWCuda(zzw, context);
       })
       .Case<MaxPool2DOp, AvgPool2DOp>([&](Operation *) {
         cpu ? schedulePool2DCpu(context) : schedulePool2DCuda(context);

@@ -1,5 +1,6 @@
 // The op catalogue of the Loom language and the builder of each op.
 #include "lib/Parse/Catalogue.h"
+#include "lib/Parse/HyperBuilders.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/STLExtras.h"
@@ -416,6 +417,15 @@ std::vector<OpSpec> makeTable() {
        {required("axis", K::Integer), required("start", K::Integer),
         required("end", K::Integer), defaulted("step", K::Integer, "1", 1)},
        buildSlice},
+      {"hyper_kernel", 0, 1,
+       {required("channels", K::Integer, 1), required("kernel", K::Integer, 2),
+        required("hidden", K::Integer, 1), required("layers", K::Integer, 1),
+        defaulted("net", K::String, "mfn", -kMaxKeywordInteger, "mfn,siren"),
+        defaulted("omega0", K::Float, "30"), defaulted("beta", K::Float, "0")},
+       buildHyperKernel},
+      {"hyper_zzw", 2, 2,
+       {defaulted("mode", K::String, "conv", -kMaxKeywordInteger, "conv,elementwise")},
+       buildHyperZZW},
   };
   return ops;
 }
