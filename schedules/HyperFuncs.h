@@ -10,12 +10,15 @@
 
 namespace loom {
 
-/// hyper_kernel: result(x, y, c[, n]) = output layer over the last hidden
-/// layer. `layers` are the Funcs with a reduction (each linear map: hidden
-/// layers, gates), all of the form f(j, x, y[, n]) with j the hidden unit;
-/// the elementwise sin/gating between them is inlined.
+/// hyper_kernel: result(x, y, c[, n]) = outputLayer(x, y, c[, n]), the
+/// output linear map over the last hidden layer (a reduction over the hidden
+/// units). `layers` are the other linear maps (hidden layers, gates) and
+/// `activations` the hidden layers (sines, gating), all of the form
+/// f(j, x, y[, n]) with j the hidden unit.
 struct HyperKernelFuncs {
   Halide::Func result;
+  Halide::Func outputLayer;
+  std::vector<Halide::Func> activations;
   std::vector<Halide::Func> layers;
   int64_t kernel = 0;
   int64_t hidden = 0;

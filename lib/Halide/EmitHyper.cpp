@@ -102,10 +102,15 @@ HyperKernelFuncs emitHyperKernel(const Tensor *context, llvm::ArrayRef<Tensor> p
       Expr filter = sin(coordinateMap(*filters[i].first, *filters[i].second));
       next(hiddenVars) = gated(filter * call(lin, j) + static_cast<float>(beta), i);
     }
+    funcs.activations.push_back(current);
     current = next;
   }
+  funcs.activations.push_back(current);
 
-  // K(x, y, c[, n]) = b_out[c] + Σ_j W_out[c, j] h(j, x, y[, n]).
+  // K(x, y, c[, n]) = b_out[c] + Σ_j W_out[c, j] h(j, x, y[, n]), in a Func
+  // of its own: the stored result stays a pure Func (Halide assumes vector
+  // alignment for loads of an output buffer in an update).
+  funcs.outputLayer = Func(name + "_output_layer");
   funcs.result = Func(name);
   RDom r(0, i32(hidden), name + "_r");
   std::vector<Var> resultVars = {x, y, c};
@@ -114,8 +119,9 @@ HyperKernelFuncs emitHyperKernel(const Tensor *context, llvm::ArrayRef<Tensor> p
   std::vector<Expr> hiddenArgs = {r, x, y};
   if (context)
     hiddenArgs.push_back(n);
-  funcs.result(resultVars) = outBias.at({c});
-  funcs.result(resultVars) += outWeight.at({c, r}) * current(hiddenArgs);
+  funcs.outputLayer(resultVars) = outBias.at({c});
+  funcs.outputLayer(resultVars) += outWeight.at({c, r}) * current(hiddenArgs);
+  funcs.result(resultVars) = funcs.outputLayer(resultVars);
   return funcs;
 }
 

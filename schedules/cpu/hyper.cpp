@@ -49,9 +49,22 @@ bool hyperZZWFusesKernel(const ScheduleContext &context) {
 
 void scheduleHyperKernelCpu(const HyperKernelFuncs &funcs, const ScheduleContext &context) {
   int vector = vectorWidth(context);
+  // Each hidden layer once, not once per unit of the next layer.
+  for (const Func &activation : funcs.activations)
+    scheduleLayerCpu(activation, funcs.hidden, vector, /*parallel=*/true);
   for (const Func &layer : funcs.layers)
     scheduleLayerCpu(layer, funcs.hidden, vector, /*parallel=*/true);
-  scheduleLayerCpu(context.stored, funcs.kernel, vector, /*parallel=*/false);
+  // The output layer one channel at a time, where the stored kernel is made
+  // (which a consumer may move into its tasks).
+  Func stored = context.stored;
+  std::vector<Var> vars = stored.args(); // x, y, c[, n]
+  int lanes = static_cast<int>(std::min<int64_t>(vector, funcs.kernel));
+  stored.compute_root().vectorize(vars[0], lanes, TailStrategy::GuardWithIf);
+  Func output = funcs.outputLayer;
+  std::vector<Var> outputVars = output.args();
+  output.compute_at(stored, vars[2])
+      .vectorize(outputVars[0], lanes, TailStrategy::GuardWithIf);
+  output.update().vectorize(outputVars[0], lanes, TailStrategy::GuardWithIf);
 }
 
 void scheduleHyperZZWCpu(const HyperZZWFuncs &funcs, const ScheduleContext &context) {

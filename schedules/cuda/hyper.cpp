@@ -27,10 +27,15 @@ std::vector<int64_t> extentsOf(int64_t first, int64_t kernel, int64_t samples) {
 
 void scheduleHyperKernelCuda(const HyperKernelFuncs &funcs, const ScheduleContext &context) {
   int64_t tileX = context.knobs.get("tile_x"), tileY = context.knobs.get("tile_y");
+  for (const Func &activation : funcs.activations)
+    schedulePointwiseCuda(activation, extentsOf(funcs.hidden, funcs.kernel, funcs.samples),
+                          tileX, tileY);
   for (const Func &layer : funcs.layers)
     scheduleReductionCuda(layer, extentsOf(funcs.hidden, funcs.kernel, funcs.samples), tileX,
                           tileY);
-  scheduleReductionCuda(context.stored, context.extents, tileX, tileY);
+  // The output layer accumulates in each thread of the stored kernel's.
+  PointwiseGpuLoops loops = schedulePointwiseCuda(context.stored, context.extents, tileX, tileY);
+  Func(funcs.outputLayer).compute_at(loops.thread);
 }
 
 void scheduleHyperZZWCuda(const HyperZZWFuncs &funcs, const ScheduleContext &context) {

@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Benchmark of the hyperkernel family on this CPU: large-kernel depthwise
-conv2d (k = 7, 13, 31 on 1×128×56×56), Loom vs PyTorch measured in the same
+conv2d (k = 7, 13, 31 on 1×128×56×56) and the global hyper_zzw (a per-sample
+32×32 kernel on 1×64×32×32), Loom vs PyTorch measured in the same
 run with 2 threads each. Prints min/median latency, GFLOP/s at the minimum,
 its fraction of the fp32 FMA peak of 2 cores (measured here by a small FMA
 loop compiled with gcc, or given with --peak), and the ratios PyTorch/Loom of
 the minimum and median latency (above 1: Loom is faster).
 
-Usage: /usr/bin/python3 test/bench/bench_hyper.py [--runs 30] [--peak GFLOPS]
+Usage: /usr/bin/python3 test/bench/bench_hyper.py [--runs 30] [--peak GFLOPS] [--only NAME]
 """
 import argparse
 import json
@@ -37,7 +38,33 @@ def depthwise_case(k, channels=128, size=56):
     }
 
 
-CASES = [depthwise_case(k) for k in (7, 13, 31)]
+# The global HyperZ·Z·W operator: a per-sample, full-size (32×32) kernel
+# W ⊙ Z convolving Z. The hyper-kernel W is an input, so that both sides time
+# the operator alone; PyTorch forms W ⊙ Z and runs one depthwise conv2d per
+# sample with the same "same" padding (15 before, 16 after).
+HYPER_ZZW_GLOBAL = {
+    "name": "hyper_zzw global 32x32 kernel on 1x64x32x32",
+    "spec": """model bench_zzw {
+  input z: f32[1, 64, 32, 32]
+  input w: f32[64, 32, 32]
+  y = hyper_zzw(z, w)
+  output y
+}""",
+    "torch_code": """
+w = torch.rand(64, 32, 32)
+def call(z):
+    out = []
+    for n in range(z.shape[0]):
+        kernel = (w * z[n]).unsqueeze(1)
+        padded = torch.nn.functional.pad(z[n:n + 1], (15, 16, 15, 16))
+        out.append(torch.nn.functional.conv2d(padded, kernel, groups=64))
+    return torch.cat(out)
+""",
+    "input": [1, 64, 32, 32],
+    "flops": 2 * 64 * 32 * 32 * 32 * 32,
+}
+
+CASES = [depthwise_case(k) for k in (7, 13, 31)] + [HYPER_ZZW_GLOBAL]
 
 # An FMA loop with 12 independent accumulators per thread: the fp32 peak of
 # the cores Loom runs on (AVX-512 when the compiler may use it).
@@ -94,7 +121,12 @@ def peer(case, runs):
     """Times the PyTorch module in this (clean-environment) process."""
     import torch
     torch.set_num_threads(THREADS)
-    module = eval(case["torch"], {"torch": torch}).eval()
+    if "torch_code" in case:
+        scope = {"torch": torch}
+        exec(case["torch_code"], scope)
+        module = scope["call"]
+    else:
+        module = eval(case["torch"], {"torch": torch}).eval()
     x = torch.rand(case["input"])
     with torch.no_grad():
         return time_calls(lambda: module(x), runs)
@@ -132,6 +164,7 @@ def main():
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--peak", type=float, help="fp32 GFLOP/s of 2 cores (default: measure)")
+    parser.add_argument("--only", default="", help="run the cases whose name contains this")
     parser.add_argument("--peer", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.peer:
@@ -143,7 +176,7 @@ def main():
               f"fp32 FMA peak {peak:.0f} GFLOP/s")
         print(f"{'layer':44} {'loom':>17} {'pytorch':>19} {'GFLOP/s':>8} {'of peak':>8} "
               f"{'ratio min':>10} {'ratio median':>13}")
-        for case in CASES:
+        for case in [case for case in CASES if args.only in case["name"]]:
             loom = run_loom(case, args.runs, workdir)
             torch_times = run_peer(case, max(5, args.runs // 3))
             gflops = case["flops"] / (loom["min"] * 1e-3) / 1e9
