@@ -71,4 +71,59 @@ def Loom_HyperZZWOp : Loom_LayerOp<"hyper_zzw"> {
   }];
 }
 
+//===----------------------------------------------------------------------===//
+// Re-parameterization (made by loom-reparameterize): tiny stages that compute
+// a merged convolution kernel and bias from the original parameters, so the
+// state_dict stays the same.
+//===----------------------------------------------------------------------===//
+
+def Loom_FoldBatchNormWeightOp : Loom_LayerOp<"fold_batch_norm_weight"> {
+  let summary = "A conv weight with an inference batch norm folded in";
+  let description = [{
+    weight [O, I, KH, KW] and the batch norm's running_mean, running_var,
+    weight (γ), bias [O] → weight · γ / sqrt(running_var + eps) per output
+    channel.
+  }];
+  let arguments = (ins Loom_F32Tensor:$weight, Loom_F32Tensor:$running_mean,
+                       Loom_F32Tensor:$running_var, Loom_F32Tensor:$norm_weight,
+                       Loom_F32Tensor:$norm_bias,
+                       DefaultValuedAttr<F64Attr, "1e-5">:$eps);
+  let results = (outs Loom_F32Tensor:$result);
+  let assemblyFormat = [{
+    $weight `,` $running_mean `,` $running_var `,` $norm_weight `,` $norm_bias attr-dict
+    `:` functional-type(operands, results)
+  }];
+}
+
+def Loom_FoldBatchNormBiasOp : Loom_LayerOp<"fold_batch_norm_bias"> {
+  let summary = "A conv bias with an inference batch norm folded in";
+  let description = [{
+    The batch norm's running_mean, running_var, weight (γ), bias (β) [O] and
+    the conv's optional bias b [O] (0 when absent) → β + (b − running_mean) ·
+    γ / sqrt(running_var + eps).
+  }];
+  let arguments = (ins Loom_F32Tensor:$running_mean, Loom_F32Tensor:$running_var,
+                       Loom_F32Tensor:$norm_weight, Loom_F32Tensor:$norm_bias,
+                       Optional<Loom_F32Tensor>:$conv_bias,
+                       DefaultValuedAttr<F64Attr, "1e-5">:$eps);
+  let results = (outs Loom_F32Tensor:$result);
+  let assemblyFormat = [{
+    $running_mean `,` $running_var `,` $norm_weight `,` $norm_bias (`,` $conv_bias^)? attr-dict
+    `:` functional-type(operands, results)
+  }];
+}
+
+def Loom_EmbedKernelOp : Loom_LayerOp<"embed_kernel"> {
+  let summary = "A (dilated) k×k kernel as the equivalent centered size×size one";
+  let description = [{
+    weight [O, I, k, k] with dilation d → [O, I, size, size] holding
+    weight[o, i, a, b] at (off + a·d, off + b·d), off = (size − d(k−1) − 1)/2,
+    and zeros elsewhere: the same "same"-padded convolution.
+  }];
+  let arguments = (ins Loom_F32Tensor:$weight, I64Attr:$size,
+                       DefaultValuedAttr<I64Attr, "1">:$dilation);
+  let results = (outs Loom_F32Tensor:$result);
+  let assemblyFormat = "$weight attr-dict `:` functional-type(operands, results)";
+}
+
 #endif // LOOM_HYPER_TD

@@ -152,3 +152,76 @@ LogicalResult HyperZZWOp::inferReturnTypes(MLIRContext *, std::optional<Location
   types.push_back(operands[0].getType());
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// Re-parameterization stages
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// The four batch norm vectors (and an optional conv bias) hold `channels`.
+LogicalResult checkChannelVectors(std::optional<Location> loc, StringRef op,
+                                  ValueRange vectors, int64_t channels) {
+  static const char *names[] = {"running_mean", "running_var", "norm_weight", "norm_bias",
+                                "conv_bias"};
+  for (auto [index, value] : llvm::enumerate(vectors)) {
+    ArrayRef<int64_t> shape = shapeOf(value);
+    if (shape.size() != 1 || shape[0] != channels)
+      return emitOptionalError(loc, op, ": ", names[index], " has shape ", shapeText(shape),
+                               " but the convolution has ", channels, " output channels");
+  }
+  return success();
+}
+
+} // namespace
+
+LogicalResult FoldBatchNormWeightOp::inferReturnTypes(MLIRContext *,
+                                                      std::optional<Location> loc,
+                                                      ValueRange operands, DictionaryAttr,
+                                                      OpaqueProperties, RegionRange,
+                                                      SmallVectorImpl<Type> &types) {
+  ArrayRef<int64_t> weight = shapeOf(operands[0]);
+  if (weight.size() != 4)
+    return emitOptionalError(loc, "fold_batch_norm_weight: weight must be [O, I, KH, KW] but "
+                             "has shape ", shapeText(weight));
+  if (failed(checkChannelVectors(loc, "fold_batch_norm_weight", operands.drop_front(),
+                                 weight[0])))
+    return failure();
+  types.push_back(operands[0].getType());
+  return success();
+}
+
+LogicalResult FoldBatchNormBiasOp::inferReturnTypes(MLIRContext *,
+                                                    std::optional<Location> loc,
+                                                    ValueRange operands, DictionaryAttr,
+                                                    OpaqueProperties, RegionRange,
+                                                    SmallVectorImpl<Type> &types) {
+  ArrayRef<int64_t> mean = shapeOf(operands[0]);
+  if (mean.size() != 1)
+    return emitOptionalError(loc, "fold_batch_norm_bias: running_mean must have rank 1 but "
+                             "has shape ", shapeText(mean));
+  if (failed(checkChannelVectors(loc, "fold_batch_norm_bias", operands, mean[0])))
+    return failure();
+  types.push_back(operands[0].getType());
+  return success();
+}
+
+LogicalResult EmbedKernelOp::inferReturnTypes(MLIRContext *context,
+                                              std::optional<Location> loc,
+                                              ValueRange operands, DictionaryAttr dict,
+                                              OpaqueProperties, RegionRange,
+                                              SmallVectorImpl<Type> &types) {
+  ArrayRef<int64_t> weight = shapeOf(operands[0]);
+  int64_t size = integerAttr(dict, "size", 0), dilation = integerAttr(dict, "dilation", 1);
+  if (weight.size() != 4 || weight[2] != weight[3])
+    return emitOptionalError(loc, "embed_kernel: weight must be [O, I, k, k] but has shape ",
+                             shapeText(weight));
+  int64_t span = dilation * (weight[2] - 1) + 1;
+  if (dilation < 1 || size < span || (size - span) % 2 != 0)
+    return emitOptionalError(loc, "embed_kernel: a ", weight[2], "×", weight[2],
+                             " kernel with dilation ", dilation, " (span ", span,
+                             ") cannot be centered in ", size, "×", size);
+  types.push_back(RankedTensorType::get({weight[0], weight[1], size, size},
+                                        Float32Type::get(context)));
+  return success();
+}

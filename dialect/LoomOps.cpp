@@ -22,7 +22,8 @@ using namespace loom;
   X(AddOp) X(MulOp) X(MaxPool2DOp) X(AvgPool2DOp)                   \
   X(GlobalAvgPool2DOp) X(EmbeddingOp) X(ReshapeOp)              \
   X(TransposeOp) X(ConcatOp) X(SliceOp)                                      \
-  X(HyperKernelOp) X(HyperZZWOp)
+  X(HyperKernelOp) X(HyperZZWOp) X(FoldBatchNormWeightOp) X(FoldBatchNormBiasOp)   \
+  X(EmbedKernelOp)
 
 namespace {
 

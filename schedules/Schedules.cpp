@@ -134,6 +134,9 @@ const RegistryEntry registry[] = {
     {"loom.slice", pointwiseCpu, pointwiseCuda},
     {"loom.hyper_kernel", hyperKernelCpu, hyperKernelCuda},
     {"loom.hyper_zzw", hyperZZWCpu, hyperZZWCuda},
+    {"loom.fold_batch_norm_weight", pointwiseCpu, pointwiseCuda},
+    {"loom.fold_batch_norm_bias", pointwiseCpu, pointwiseCuda},
+    {"loom.embed_kernel", pointwiseCpu, pointwiseCuda},
     // The copy made when an output returns an input, a parameter or a value
     // already returned by an earlier output.
     {"loom.output", pointwiseCpu, pointwiseCuda},

@@ -169,4 +169,39 @@ HyperZZWFuncs emitHyperZZW(const Tensor &input, const Tensor &kernel, bool eleme
   return funcs;
 }
 
+Func emitFoldBatchNormWeight(const Tensor &weight, const Tensor &runningMean,
+                             const Tensor &runningVar, const Tensor &normWeight, double eps,
+                             const std::string &name) {
+  Var x("x"), y("y"), i("i"), o("o");
+  Func folded(name);
+  folded(x, y, i, o) = weight.at({o, i, y, x}) * normWeight.at({o}) /
+                       sqrt(runningVar.at({o}) + static_cast<float>(eps));
+  return folded;
+}
+
+Func emitFoldBatchNormBias(const Tensor &runningMean, const Tensor &runningVar,
+                           const Tensor &normWeight, const Tensor &normBias,
+                           const Tensor *convBias, double eps, const std::string &name) {
+  Var o("o");
+  Expr bias = convBias ? convBias->at({o}) : Expr(0.0f);
+  Func folded(name);
+  folded(o) = normBias.at({o}) + (bias - runningMean.at({o})) * normWeight.at({o}) /
+                                     sqrt(runningVar.at({o}) + static_cast<float>(eps));
+  return folded;
+}
+
+Func emitEmbedKernel(const Tensor &weight, int64_t size, int64_t dilation,
+                     const std::string &name) {
+  Var x("x"), y("y"), i("i"), o("o");
+  int k = i32(weight.shape[2]), d = i32(dilation);
+  int offset = i32((size - (dilation * (k - 1) + 1)) / 2);
+  // Tap (a, b) of the small kernel lands at (offset + a·d, offset + b·d).
+  Expr rx = x - offset, ry = y - offset;
+  Expr onTap = rx >= 0 && ry >= 0 && rx % d == 0 && ry % d == 0 && rx / d < k && ry / d < k;
+  Func embedded(name);
+  embedded(x, y, i, o) = select(
+      onTap, weight.at({o, i, clamp(ry / d, 0, k - 1), clamp(rx / d, 0, k - 1)}), 0.0f);
+  return embedded;
+}
+
 } // namespace loom

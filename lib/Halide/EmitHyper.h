@@ -17,6 +17,17 @@ HyperKernelFuncs emitHyperKernel(const Tensor *context, llvm::ArrayRef<Tensor> p
 HyperZZWFuncs emitHyperZZW(const Tensor &input, const Tensor &kernel, bool elementwise,
                            const std::string &name);
 
+/// Re-parameterization stages (loom-reparameterize): pure Funcs.
+Halide::Func emitFoldBatchNormWeight(const Tensor &weight, const Tensor &runningMean,
+                                     const Tensor &runningVar, const Tensor &normWeight,
+                                     double eps, const std::string &name);
+Halide::Func emitFoldBatchNormBias(const Tensor &runningMean, const Tensor &runningVar,
+                                   const Tensor &normWeight, const Tensor &normBias,
+                                   const Tensor *convBias, double eps,
+                                   const std::string &name);
+Halide::Func emitEmbedKernel(const Tensor &weight, int64_t size, int64_t dilation,
+                             const std::string &name);
+
 } // namespace loom
 
 #endif // LOOM_HALIDE_EMITHYPER_H

@@ -157,7 +157,12 @@ void Lowering::plan() {
   // Func itself, named after the (first) output.
   for (auto output : body.getOps<OutputOp>()) {
     Value value = output.getValue();
-    if (materialized.contains(value) && !outputNames.count(value))
+    // Only when no op reads it back: Halide 14 assumes its own vector
+    // alignment for loads from a pipeline output's buffer, which the caller
+    // allocates; an output that other ops consume is stored by a copy.
+    bool onlyOutputs = llvm::all_of(value.getUsers(),
+                                    [](Operation *user) { return isa<OutputOp>(user); });
+    if (materialized.contains(value) && !outputNames.count(value) && onlyOutputs)
       outputNames[value] = identifierFor(output.getName());
   }
 }
@@ -318,6 +323,22 @@ LogicalResult Lowering::emit(Operation *op) {
         func = funcs.result;
         opFuncs[op] = funcs;
       })
+      .Case([&](FoldBatchNormWeightOp fold) {
+        func = emitFoldBatchNormWeight(tensor(fold.getWeight()), tensor(fold.getRunningMean()),
+                                       tensor(fold.getRunningVar()),
+                                       tensor(fold.getNormWeight()),
+                                       fold.getEps().convertToDouble(), name);
+      })
+      .Case([&](FoldBatchNormBiasOp fold) {
+        func = emitFoldBatchNormBias(
+            tensor(fold.getRunningMean()), tensor(fold.getRunningVar()),
+            tensor(fold.getNormWeight()), tensor(fold.getNormBias()),
+            optionalTensor(fold.getConvBias()), fold.getEps().convertToDouble(), name);
+      })
+      .Case([&](EmbedKernelOp embed) {
+        func = emitEmbedKernel(tensor(embed.getWeight()), int64_t(embed.getSize()),
+                               int64_t(embed.getDilation()), name);
+      })
       .Default([&](Operation *) { supported = false; });
   if (!supported)
     return op->emitError() << "no Halide lowering for '" << op->getName() << "'";
@@ -346,7 +367,8 @@ LogicalResult Lowering::schedule(Operation *op) {
   bool cpu = scheduleTarget == ScheduleTarget::Cpu;
   const OpFuncs &funcs = opFuncs[op];
 
-  if (role == Role::Root || loom::isElementwise(op) || isa<BatchNormOp>(op)) {
+  if (role == Role::Root || loom::isElementwise(op) || isa<BatchNormOp>(op) ||
+      isa<FoldBatchNormWeightOp, FoldBatchNormBiasOp, EmbedKernelOp>(op)) {
     cpu ? scheduleElementwiseCpu(context) : scheduleElementwiseCuda(context);
     return success();
   }

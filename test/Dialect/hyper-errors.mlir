@@ -85,3 +85,25 @@ loom.model @m {
   %y = loom.hyper_zzw %z, %k {mode = "fft"} : (tensor<2x4x8x8xf32>, tensor<4x8x8xf32>) -> tensor<2x4x8x8xf32>
   loom.output "y", %y : tensor<2x4x8x8xf32>
 }
+
+// -----
+
+loom.model @m {
+  %w = loom.param "c.weight" : tensor<4x1x5x5xf32>
+  // expected-error @+1 {{embed_kernel: a 5×5 kernel with dilation 2 (span 9) cannot be centered in 8×8}}
+  %e = loom.embed_kernel %w {size = 8 : i64, dilation = 2 : i64} : (tensor<4x1x5x5xf32>) -> tensor<4x1x8x8xf32>
+  loom.output "e", %e : tensor<4x1x8x8xf32>
+}
+
+// -----
+
+loom.model @m {
+  %w = loom.param "c.weight" : tensor<4x1x5x5xf32>
+  %m = loom.param "bn.running_mean" : tensor<3xf32>
+  %v = loom.param "bn.running_var" : tensor<4xf32>
+  %g = loom.param "bn.weight" : tensor<4xf32>
+  %b = loom.param "bn.bias" : tensor<4xf32>
+  // expected-error @+1 {{fold_batch_norm_weight: running_mean has shape [3] but the convolution has 4 output channels}}
+  %f = loom.fold_batch_norm_weight %w, %m, %v, %g, %b : (tensor<4x1x5x5xf32>, tensor<3xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<4x1x5x5xf32>
+  loom.output "f", %f : tensor<4x1x5x5xf32>
+}
