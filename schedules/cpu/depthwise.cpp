@@ -71,12 +71,29 @@ void scheduleDepthwiseCpu(const DepthwiseFuncs &funcs, const ScheduleContext &co
       .vectorize(ax, lanes)
       .unroll(ax)
       .unroll(ay);
+  // Kernels up to depthwise_unroll_ky taps tall unroll the ky loop inside
+  // the kx loop: the tile's rows then read the same input rows at different
+  // ky, and the unrolled body loads each input row once.
+  RVar kx = funcs.reduction[0], ky = funcs.reduction[1];
+  bool unrollKy = funcs.reduction[1].extent().defined() &&
+                  context.knobs.get("depthwise_unroll_ky") > 0;
   std::vector<VarOrRVar> order = {ax, ay};
-  for (int dim = 0; dim < funcs.reduction.dimensions(); ++dim)
+  if (unrollKy) {
+    const int64_t *taps = Internal::as_const_int(ky.extent());
+    unrollKy = taps && *taps <= context.knobs.get("depthwise_unroll_ky");
+  }
+  if (unrollKy)
+    order.insert(order.end(), {ky, kx});
+  else
+    order.insert(order.end(), {kx, ky});
+  for (int dim = 2; dim < funcs.reduction.dimensions(); ++dim)
     order.push_back(funcs.reduction[dim]);
   for (size_t dim = 2; dim < accVars.size(); ++dim)
     order.push_back(accVars[dim]);
-  accumulate.update().reorder(order).vectorize(ax, lanes).unroll(ax).unroll(ay);
+  Stage update = accumulate.update();
+  update.reorder(order).vectorize(ax, lanes).unroll(ax).unroll(ay);
+  if (unrollKy)
+    update.unroll(ky);
 
   // The padded slab of a task, and anything else computed once per task.
   if (funcs.paddedInput.defined()) {
