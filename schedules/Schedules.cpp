@@ -48,7 +48,7 @@ const Knob convolutionCpu[] = {
       {"depthwise_tile_vectors", 4, "depthwise: vectors along the width per register tile"}, \
       {"depthwise_task_rows", 0,                                                         \
        "depthwise: output rows per parallel task (0: the whole plane)"},                 \
-      {"depthwise_unroll_ky", 31,                                                        \
+      {"depthwise_unroll_ky", 63,                                                        \
        "depthwise: unroll the kernel rows when there are at most this many (0: never)"}
 const Knob conv2dCpu[] = {
     LOOM_VECTOR_WIDTH_KNOB,
@@ -95,7 +95,7 @@ const Knob hyperZZWCpu[] = {
     {"depthwise_tile_rows", 8, "output rows per register tile"},
     {"depthwise_tile_vectors", 4, "vectors along the width per register tile"},
     {"depthwise_task_rows", 0, "output rows per parallel task (0: the whole plane)"},
-    {"depthwise_unroll_ky", 32, "unroll the kernel rows when there are at most this many (0: never)"},
+    {"depthwise_unroll_ky", 64, "unroll the kernel rows when there are at most this many (0: never)"},
     {"fuse_kernel", 1,
      "compute the context-dependent kernel inside each channel task (0: once per call)"},
 };
