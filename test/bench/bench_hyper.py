@@ -170,6 +170,12 @@ def main():
     if args.peer:
         print(json.dumps(peer(json.loads(args.peer), args.runs)))
         return
+    load = os.getloadavg()[0]
+    if load > 1.5:
+        # Both the FMA loop and PyTorch's spin-waiting OpenMP threads degrade
+        # badly when the 2 cores are shared; Loom's thread pool less so.
+        print(f"warning: load average {load:.1f}: the peak and the PyTorch times are "
+              "unreliable; re-run on a quiet machine (or pass --peak)")
     with tempfile.TemporaryDirectory() as workdir:
         peak = args.peak or measure_peak(workdir)
         print(f"threads: {THREADS} each; runs: {args.runs}; times in ms (min / median); "
