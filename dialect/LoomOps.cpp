@@ -21,7 +21,9 @@ using namespace loom;
   X(BatchNormOp) X(ReluOp) X(SiluOp) X(SigmoidOp) X(TanhOp) X(SoftplusOp)      \
   X(AddOp) X(MulOp) X(MaxPool2DOp) X(AvgPool2DOp)                   \
   X(GlobalAvgPool2DOp) X(EmbeddingOp) X(ReshapeOp)              \
-  X(TransposeOp) X(ConcatOp) X(SliceOp)
+  X(TransposeOp) X(ConcatOp) X(SliceOp)                                      \
+  X(HyperKernelOp) X(HyperZZWOp) X(FoldBatchNormWeightOp) X(FoldBatchNormBiasOp)   \
+  X(EmbedKernelOp)
 
 namespace {
 

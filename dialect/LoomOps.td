@@ -5,5 +5,6 @@
 include "LoomCore.td"
 include "LoomSparse.td"
 include "LoomSSM.td"
+include "LoomHyper.td"
 
 #endif // LOOM_OPS_TD

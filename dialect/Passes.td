@@ -47,4 +47,23 @@ def LoomAssignSchedules : Pass<"loom-assign-schedules", "::loom::ModelOp"> {
   ];
 }
 
+def LoomReparameterize : Pass<"loom-reparameterize", "::loom::ModelOp"> {
+  let summary = "Fold batch norms into convolutions and merge parallel depthwise branches";
+  let description = [{
+    RepLKNet / UniRepLKNet re-parameterization for inference. A sum of
+    branches batch_norm(conv2d(x, W_i)) over the same input (same groups,
+    stride 1, "same" padding, any kernel size and dilation) becomes one
+    conv2d whose kernel is the sum of the folded kernels, each embedded in
+    the largest one; a lone conv2d → batch_norm becomes one conv2d.
+    Weights are only known when the model is loaded, so the merged kernel
+    and bias are computed from the original parameters by small stages
+    (loom.fold_batch_norm_weight, loom.fold_batch_norm_bias,
+    loom.embed_kernel, loom.add), once per call: the state_dict is unchanged.
+  }];
+  let options = [
+    Option<"enable", "enable", "bool", /*default=*/"true",
+           "Re-parameterize (false keeps the branches and batch norms as written)">,
+  ];
+}
+
 #endif // LOOM_PASSES_TD

@@ -42,6 +42,23 @@ const Knob convolutionCpu[] = {
     {"parallel_grain", 16384,
      "minimum elements per parallel task of the zero-padded input copy"},
 };
+// conv2d adds the knobs of the depthwise schedule (schedules/cpu/depthwise.cpp).
+#define LOOM_DEPTHWISE_CPU_KNOBS                                                         \
+  {"depthwise_tile_rows", 6, "depthwise: output rows per register tile"},                \
+      {"depthwise_tile_vectors", 4, "depthwise: vectors along the width per register tile"}, \
+      {"depthwise_task_rows", 0,                                                         \
+       "depthwise: output rows per parallel task (0: the whole plane)"},                 \
+      {"depthwise_unroll_ky", 63,                                                        \
+       "depthwise: unroll the kernel rows when there are at most this many (0: never)"}
+const Knob conv2dCpu[] = {
+    LOOM_VECTOR_WIDTH_KNOB,
+    {"tile_width", 4, "vectors along the output width per register tile"},
+    {"tile_channels", 6, "output channels per register tile"},
+    {"parallel_grain", 16384,
+     "minimum elements per parallel task of the zero-padded input copy"},
+    {"depthwise", 1, "use the depthwise schedule when groups == channels (0: the general one)"},
+    LOOM_DEPTHWISE_CPU_KNOBS,
+};
 const Knob convolutionCuda[] = {
     {"tile_x", 16, "threads per block along the output width"},
     {"tile_y", 4, "threads per block along the output height (conv1d: channels)"},
@@ -93,6 +110,29 @@ const Knob ssdScanCuda[] = {
     {"threads", 32, "head-dimension lanes (one thread each) per block of the scan kernel"},
 };
 
+const Knob hyperKernelCpu[] = {
+    LOOM_VECTOR_WIDTH_KNOB,
+};
+const Knob hyperKernelCuda[] = {
+    {"tile_x", 32, "threads per block along the hidden units (output layer: kernel x)"},
+    {"tile_y", 8, "threads per block along the kernel positions"},
+};
+const Knob hyperZZWCpu[] = {
+    LOOM_VECTOR_WIDTH_KNOB,
+    LOOM_PARALLEL_GRAIN_KNOB,
+    {"depthwise_tile_rows", 8, "output rows per register tile"},
+    {"depthwise_tile_vectors", 4, "vectors along the width per register tile"},
+    {"depthwise_task_rows", 0, "output rows per parallel task (0: the whole plane)"},
+    {"depthwise_unroll_ky", 64, "unroll the kernel rows when there are at most this many (0: never)"},
+    {"fuse_kernel", 1,
+     "compute the context-dependent kernel inside each channel task (0: once per call)"},
+};
+const Knob hyperZZWCuda[] = {
+    {"tile_x", 16, "threads per block along the output width"},
+    {"tile_y", 8, "threads per block along the output height"},
+    {"fuse_kernel", 1, "recompute W*Z at each tap (0: a kernel of its own, once per call)"},
+};
+
 struct RegistryEntry {
   const char *opName;
   llvm::ArrayRef<Knob> cpu;
@@ -102,7 +142,7 @@ struct RegistryEntry {
 const RegistryEntry registry[] = {
     {"loom.linear", linearCpu, linearCuda},
     {"loom.conv1d", convolutionCpu, convolutionCuda},
-    {"loom.conv2d", convolutionCpu, convolutionCuda},
+    {"loom.conv2d", conv2dCpu, convolutionCuda},
     {"loom.layer_norm", rowReductionCpu, rowReductionCuda},
     {"loom.rms_norm", rowReductionCpu, rowReductionCuda},
     {"loom.softmax", rowReductionCpu, rowReductionCuda},
@@ -130,6 +170,11 @@ const RegistryEntry registry[] = {
     {"loom.mask_upsample", pointwiseCpu, pointwiseCuda},
     {"loom.selective_scan", selectiveScanCpu, selectiveScanCuda},
     {"loom.ssd_scan", ssdScanCpu, ssdScanCuda},
+    {"loom.hyper_kernel", hyperKernelCpu, hyperKernelCuda},
+    {"loom.hyper_zzw", hyperZZWCpu, hyperZZWCuda},
+    {"loom.fold_batch_norm_weight", pointwiseCpu, pointwiseCuda},
+    {"loom.fold_batch_norm_bias", pointwiseCpu, pointwiseCuda},
+    {"loom.embed_kernel", pointwiseCpu, pointwiseCuda},
     // The copy made when an output returns an input, a parameter or a value
     // already returned by an earlier output.
     {"loom.output", pointwiseCpu, pointwiseCuda},

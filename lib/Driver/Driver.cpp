@@ -409,7 +409,8 @@ int compile(const CompileOptions &options) {
 
   PassManager passes(&context);
   passes.enableTiming(rootTiming);
-  buildLoomPipeline(passes, target->scheduleName, options.knobs, options.fuse);
+  buildLoomPipeline(passes, target->scheduleName, options.knobs, options.fuse,
+                    options.reparameterize);
   if (failed(passes.run(*module)))
     return 1;
   if (options.emit == "scheduled")

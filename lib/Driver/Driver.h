@@ -21,6 +21,8 @@ struct CompileOptions {
   std::vector<std::string> knobs;
   bool timePasses = false;
   bool fuse = true;
+  /// Run loom-reparameterize (batch norm folding, branch merging).
+  bool reparameterize = true;
 };
 
 /// Runs the whole compilation; diagnostics go to stderr. Returns the process

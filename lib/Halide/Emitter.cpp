@@ -5,6 +5,8 @@
 #include "lib/Halide/EmitCore.h"
 #include "lib/Halide/EmitSparse.h"
 #include "lib/Halide/EmitSSM.h"
+#include "lib/Halide/EmitHyper.h"
+#include "schedules/HyperSchedules.h"
 #include "schedules/ScheduleUtil.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
@@ -42,7 +44,8 @@ enum class Role {
 /// The Funcs of an op that its schedule needs beyond the stored one.
 using OpFuncs = std::variant<std::monostate, LinearFuncs, ConvolutionFuncs, NormFuncs,
                              SoftmaxFuncs, GlobalAvgPool2DFuncs,
-                             SelectiveScanFuncs, SSDScanFuncs>;
+                             SelectiveScanFuncs, SSDScanFuncs, HyperKernelFuncs,
+                             HyperZZWFuncs>;
 
 std::vector<int64_t> shapeOf(Value value) {
   auto shape = cast<RankedTensorType>(value.getType()).getShape();
@@ -162,7 +165,12 @@ void Lowering::plan() {
   // Func itself, named after the (first) output.
   for (auto output : body.getOps<OutputOp>()) {
     Value value = output.getValue();
-    if (materialized.contains(value) && !outputNames.count(value))
+    // Only when no op reads it back: Halide 14 assumes its own vector
+    // alignment for loads from a pipeline output's buffer, which the caller
+    // allocates; an output that other ops consume is stored by a copy.
+    bool onlyOutputs = llvm::all_of(value.getUsers(),
+                                    [](Operation *user) { return isa<OutputOp>(user); });
+    if (materialized.contains(value) && !outputNames.count(value) && onlyOutputs)
       outputNames[value] = identifierFor(output.getName());
   }
 }
@@ -323,6 +331,44 @@ LogicalResult Lowering::emit(Operation *op) {
         func = funcs.result;
         opFuncs[op] = funcs;
       })
+      .Case([&](HyperKernelOp hyper) {
+        std::vector<Tensor> params;
+        for (Value param : hyper.getParams())
+          params.push_back(tensor(param));
+        HyperKernelFuncs funcs = emitHyperKernel(
+            optionalTensor(hyper.getContextInput()), params, hyper.getNet() == "siren",
+            int64_t(hyper.getKernel()), int64_t(hyper.getChannels()),
+            int64_t(hyper.getHidden()), int64_t(hyper.getLayers()),
+            hyper.getOmega0().convertToDouble(), hyper.getBeta().convertToDouble(), name);
+        func = funcs.result;
+        opFuncs[op] = funcs;
+      })
+      .Case([&](HyperZZWOp zzw) {
+        HyperZZWFuncs funcs = emitHyperZZW(tensor(zzw.getInput()), tensor(zzw.getKernel()),
+                                           zzw.getMode() == "elementwise", name);
+        // A hyper_kernel whose only use is this op may be computed inside it.
+        if (auto producer = zzw.getKernel().getDefiningOp<HyperKernelOp>();
+            producer && zzw.getKernel().hasOneUse())
+          funcs.fusableProducer = tensor(zzw.getKernel()).func;
+        func = funcs.result;
+        opFuncs[op] = funcs;
+      })
+      .Case([&](FoldBatchNormWeightOp fold) {
+        func = emitFoldBatchNormWeight(tensor(fold.getWeight()), tensor(fold.getRunningMean()),
+                                       tensor(fold.getRunningVar()),
+                                       tensor(fold.getNormWeight()),
+                                       fold.getEps().convertToDouble(), name);
+      })
+      .Case([&](FoldBatchNormBiasOp fold) {
+        func = emitFoldBatchNormBias(
+            tensor(fold.getRunningMean()), tensor(fold.getRunningVar()),
+            tensor(fold.getNormWeight()), tensor(fold.getNormBias()),
+            optionalTensor(fold.getConvBias()), fold.getEps().convertToDouble(), name);
+      })
+      .Case([&](EmbedKernelOp embed) {
+        func = emitEmbedKernel(tensor(embed.getWeight()), int64_t(embed.getSize()),
+                               int64_t(embed.getDilation()), name);
+      })
       .Default([&](Operation *) { supported = false; });
   if (!supported)
     return op->emitError() << "no Halide lowering for '" << op->getName() << "'";
@@ -353,7 +399,8 @@ LogicalResult Lowering::schedule(Operation *op) {
   bool cpu = scheduleTarget == ScheduleTarget::Cpu;
   const OpFuncs &funcs = opFuncs[op];
 
-  if (role == Role::Root || loom::isElementwise(op) || isa<BatchNormOp>(op)) {
+  if (role == Role::Root || loom::isElementwise(op) || isa<BatchNormOp>(op) ||
+      isa<FoldBatchNormWeightOp, FoldBatchNormBiasOp, EmbedKernelOp>(op)) {
     cpu ? scheduleElementwiseCpu(context) : scheduleElementwiseCuda(context);
     return success();
   }
@@ -387,6 +434,14 @@ LogicalResult Lowering::schedule(Operation *op) {
         auto &pool = std::get<GlobalAvgPool2DFuncs>(funcs);
         cpu ? scheduleGlobalAvgPool2DCpu(pool, context)
             : scheduleGlobalAvgPool2DCuda(pool, context);
+      })
+      .Case([&](HyperKernelOp) {
+        auto &hyper = std::get<HyperKernelFuncs>(funcs);
+        cpu ? scheduleHyperKernelCpu(hyper, context) : scheduleHyperKernelCuda(hyper, context);
+      })
+      .Case([&](HyperZZWOp) {
+        auto &zzw = std::get<HyperZZWFuncs>(funcs);
+        cpu ? scheduleHyperZZWCpu(zzw, context) : scheduleHyperZZWCuda(zzw, context);
       })
       .Case<MaxPool2DOp, AvgPool2DOp>([&](Operation *) {
         cpu ? schedulePool2DCpu(context) : schedulePool2DCuda(context);

@@ -2,6 +2,7 @@
 #include "lib/Parse/Catalogue.h"
 #include "lib/Parse/CatalogueSparse.h"
 #include "lib/Parse/CatalogueSSM.h"
+#include "lib/Parse/HyperBuilders.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/STLExtras.h"
@@ -443,6 +444,15 @@ std::vector<OpSpec> makeTable() {
        buildSSDScan},
       {"hydra_scan", 5, 5, {}, buildHydraScan},
       {"tied_linear", 1, 1, {required("weight", K::String)}, buildTiedLinear},
+      {"hyper_kernel", 0, 1,
+       {required("channels", K::Integer, 1), required("kernel", K::Integer, 2),
+        required("hidden", K::Integer, 1), required("layers", K::Integer, 1),
+        defaulted("net", K::String, "mfn", -kMaxKeywordInteger, "mfn,siren"),
+        defaulted("omega0", K::Float, "30"), defaulted("beta", K::Float, "0")},
+       buildHyperKernel},
+      {"hyper_zzw", 2, 2,
+       {defaulted("mode", K::String, "conv", -kMaxKeywordInteger, "conv,elementwise")},
+       buildHyperZZW},
   };
   return ops;
 }

@@ -152,9 +152,13 @@ struct AssignSchedulesPass
 } // namespace
 
 void loom::buildLoomPipeline(OpPassManager &pm, StringRef target,
-                             const std::vector<std::string> &knobs, bool fuse) {
+                             const std::vector<std::string> &knobs, bool fuse,
+                             bool reparameterize) {
   OpPassManager &model = pm.nest<ModelOp>();
   model.addPass(createLoomDecompose());
+  LoomReparameterizeOptions reparameterizeOptions;
+  reparameterizeOptions.enable = reparameterize;
+  model.addPass(createLoomReparameterize(reparameterizeOptions));
   model.addPass(createCanonicalizerPass());
   LoomFuseElementwiseOptions fuseOptions;
   fuseOptions.enable = fuse;

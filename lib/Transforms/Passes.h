@@ -24,10 +24,11 @@ namespace loom {
 /// its NameLoc; empty when the op has none.
 std::string getLayerName(mlir::Operation *op);
 
-/// verify → decompose → canonicalize → fuse elementwise → assign schedules, nested on
-/// every loom.model.
+/// verify → decompose → re-parameterize → canonicalize → fuse elementwise →
+/// assign schedules, nested on every loom.model.
 void buildLoomPipeline(mlir::OpPassManager &pm, llvm::StringRef target,
-                       const std::vector<std::string> &knobs, bool fuse = true);
+                       const std::vector<std::string> &knobs, bool fuse = true,
+                       bool reparameterize = true);
 
 } // namespace loom
 

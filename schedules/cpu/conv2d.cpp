@@ -10,6 +10,9 @@
 // first so the inner loop has no boundary checks.
 #include "schedules/ScheduleUtil.h"
 #include "schedules/cpu/Convolution.h"
+#include "schedules/cpu/Depthwise.h"
+
+#include "llvm/ADT/STLExtras.h"
 
 #include <algorithm>
 
@@ -87,6 +90,16 @@ void scheduleConvolutionCpu(const ConvolutionFuncs &funcs,
 }
 
 void scheduleConv2DCpu(const ConvolutionFuncs &funcs, const ScheduleContext &context) {
+  // Depthwise (one input channel per output channel), stride 1: the
+  // large-kernel schedule, whose register tile spans rows instead of channels.
+  bool depthwise = funcs.groups == funcs.outChannels && funcs.inChannelsPerGroup == 1 &&
+                   funcs.groups == funcs.inputExtents[2] &&
+                   llvm::all_of(funcs.stride, [](int64_t s) { return s == 1; });
+  if (depthwise && context.knobs.get("depthwise") != 0) {
+    scheduleDepthwiseCpu({funcs.accumulate, funcs.paddedInput, funcs.reduction, {}},
+                         context);
+    return;
+  }
   scheduleConvolutionCpu(funcs, context);
 }
 

@@ -33,11 +33,15 @@ int main(int argc, char **argv) {
   app.add_flag("--time-passes", options.timePasses, "Print where compile time went");
   bool noFuse = false;
   app.add_flag("--no-fuse", noFuse, "Keep every elementwise op in its own loop nest");
+  bool noReparameterize = false;
+  app.add_flag("--no-reparameterize", noReparameterize,
+               "Keep batch norms and parallel conv branches as written");
   CLI11_PARSE(app, argc, argv);
   if (random->count() > 0)
     options.randomSeed = randomSeed;
   if (!weightsPath.empty())
     options.weightsPath = weightsPath;
   options.fuse = !noFuse;
+  options.reparameterize = !noReparameterize;
   return loom::compile(options);
 }
