@@ -575,6 +575,8 @@ InferReturnTypesFn loom::lookupInferReturnTypes(StringRef opName) {
   LOOM_LAYER_OPS(LOOM_LOOKUP)
   LOOM_LOOKUP(SoftmaxOp)
   LOOM_LOOKUP(GeluOp)
+  LOOM_LOOKUP(NestedFFNOp)
+  LOOM_LOOKUP(NestedEmbeddingOp)
 #undef LOOM_LOOKUP
   return nullptr;
 }

@@ -3,5 +3,6 @@
 #define LOOM_OPS_TD
 
 include "LoomCore.td"
+include "LoomNested.td"
 
 #endif // LOOM_OPS_TD

@@ -65,6 +65,18 @@ const Knob pointwiseCuda[] = {
     LOOM_GPU_TILE_KNOBS,
 };
 
+const Knob nestedFFNCpu[] = {
+    LOOM_VECTOR_WIDTH_KNOB,
+    {"tile_out", 4, "output features (hidden units) per register tile"},
+    {"tile_rows", 4, "rows (tokens) per register tile"},
+    {"block_out", 64, "output features (hidden units) per parallel task"},
+};
+const Knob nestedFFNCuda[] = {
+    {"tile_x", 32, "threads per block along the (hidden or output) features"},
+    {"tile_y", 8, "threads per block along the rows"},
+    {"unroll_reduction", 4, "unroll factor of the loops over features"},
+};
+
 struct RegistryEntry {
   const char *opName;
   llvm::ArrayRef<Knob> cpu;
@@ -95,6 +107,8 @@ const RegistryEntry registry[] = {
     {"loom.transpose", pointwiseCpu, pointwiseCuda},
     {"loom.concat", pointwiseCpu, pointwiseCuda},
     {"loom.slice", pointwiseCpu, pointwiseCuda},
+    {"loom.nested_ffn", nestedFFNCpu, nestedFFNCuda},
+    {"loom.nested_embedding", rowReductionCpu, rowReductionCuda},
     // The copy made when an output returns an input, a parameter or a value
     // already returned by an earlier output.
     {"loom.output", pointwiseCpu, pointwiseCuda},
