@@ -69,7 +69,9 @@ const Knob nestedFFNCpu[] = {
     LOOM_VECTOR_WIDTH_KNOB,
     {"tile_out", 4, "output features (hidden units) per register tile"},
     {"tile_rows", 4, "rows (tokens) per register tile"},
-    {"block_out", 64, "output features (hidden units) per parallel task"},
+    {"block_out", 64, "output features (hidden units) per parallel task, at most"},
+    {"block_bytes", 131072,
+     "fc2 weight bytes per parallel task of the down projection (sets its block per width)"},
 };
 const Knob nestedFFNCuda[] = {
     {"tile_x", 32, "threads per block along the (hidden or output) features"},

@@ -133,10 +133,23 @@ void scheduleNestedFFNCpu(const NestedFFNFuncs &funcs, const ScheduleContext &co
 
   // Down projection: the stored Func over (o, rows...) has static extents;
   // its reduction over the hidden units is specialized per width.
+  // Each task streams its block of fc2 rows (block_out × width floats) past
+  // every row tile: the block is sized per width to stay in cache.
   Func stored = context.stored;
   TileVars names;
   stored.compute_root();
-  tileOutputs(stored, stored.args(), tilingFor(context, extents[0], rows),
+  auto downTiling = [&](int64_t width) {
+    Tiling tiling = tilingFor(context, extents[0], rows);
+    int64_t budget = context.knobs.get("block_bytes") / (4 * width);
+    int64_t blockOut = budget / tiling.tileOut * tiling.tileOut;
+    tiling.blockOut = static_cast<int>(
+        std::clamp<int64_t>(blockOut, tiling.tileOut, tiling.blockOut));
+    return tiling;
+  };
+  for (int64_t width : funcs.granularities)
+    tileOutputs(stored.specialize(funcs.width == static_cast<int>(width)), stored.args(),
+                downTiling(width), TailStrategy::ShiftInwards, names);
+  tileOutputs(stored, stored.args(), downTiling(funcs.hiddenSize),
               TailStrategy::ShiftInwards, names);
   LoopLevel tile(stored, names.tile);
   Func accumulate = funcs.outputAccumulate;
