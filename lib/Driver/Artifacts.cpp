@@ -191,6 +191,12 @@ std::string loom::generateHeader(const ModelInterface &model) {
   out += " * Outputs (in order):\n";
   for (const auto &tensor : model.outputs)
     out += fmt::format(" *   {} {}\n", tensor.name, shapeText(tensor));
+  if (!model.granularities.empty()) {
+    out += fmt::format(" * Nested layers ({}_set_granularity: index, name, widths):\n", name);
+    for (size_t i = 0; i < model.granularities.size(); ++i)
+      out += fmt::format(" *   {} {} [{}]\n", i, model.granularities[i].layer,
+                         shapeList(model.granularities[i].values));
+  }
   out += fmt::format(
       " */\n#ifndef {0}\n#define {0}\n\n#include \"loomrt.h\"\n\n"
       "#ifdef __cplusplus\nextern \"C\" {{\n#endif\n\n"
