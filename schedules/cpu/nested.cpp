@@ -66,7 +66,8 @@ void tileOutputs(Stage stage, const std::vector<Var> &vars, const Tiling &tiling
 /// per-lane partial sums in registers, then one horizontal sum per output.
 /// `stage` is that update or one of its specializations.
 void vectorizeDotProducts(Stage stage, Func accumulate, RVar r, int64_t extent,
-                          int vector, const LoopLevel &at, const std::string &suffix = "") {
+                          int vector, const LoopLevel &at, const std::string &suffix = "",
+                          TailStrategy tail = TailStrategy::Auto) {
   std::vector<Var> accVars = accumulate.args();
   bool rows = accVars.size() > 1;
   int lanes = dividingLanes(extent, vector);
@@ -80,7 +81,7 @@ void vectorizeDotProducts(Stage stage, Func accumulate, RVar r, int64_t extent,
   // specializations whose split RVars share a name (wrong lane counts).
   RVar outer("r_outer" + suffix), inner("r_lanes" + suffix);
   Var lane("lane" + suffix);
-  Func partial = stage.split(r, outer, inner, lanes).rfactor(inner, lane);
+  Func partial = stage.split(r, outer, inner, lanes, tail).rfactor(inner, lane);
   // rfactor appends the lane dimension; store it innermost so that each
   // partial sum is one vector register.
   std::vector<Var> partialVars = partial.args(); // o, rows..., lane
@@ -158,9 +159,10 @@ void scheduleNestedFFNCpu(const NestedFFNFuncs &funcs, const ScheduleContext &co
     vectorizeDotProducts(accumulate.update().specialize(funcs.width == static_cast<int>(width)),
                          accumulate, funcs.hiddenReduction.x, width, vector, tile,
                          "_" + std::to_string(width));
-  // Generic widths: scalar sums over the hidden units.
-  vectorizeDotProducts(accumulate.update(), accumulate, funcs.hiddenReduction.x, 1, vector,
-                       tile);
+  // Other widths: whole vectors with a masked last one (the split's guard
+  // becomes a vector predicate).
+  vectorizeDotProducts(accumulate.update(), accumulate, funcs.hiddenReduction.x, vector,
+                       vector, tile, "_generic", TailStrategy::GuardWithIf);
 }
 
 void scheduleNestedEmbeddingCpu(const NestedEmbeddingFuncs &funcs,

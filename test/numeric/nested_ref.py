@@ -19,6 +19,7 @@ CONFIGS = {
     "mixed": (8, 48, 16),    # --granularity-per-layer 0:s,1:xl,2:l
     "w12": (12, 12, 12),     # --granularity 12: generic widths for layers 0 and 2
     "w20": (20, 20, 20),     # --granularity 20: generic everywhere
+    "w5": (5, 5, 5),         # --granularity 5: generic, less than one vector
 }
 
 
