@@ -44,7 +44,7 @@ class Nested(nn.Module):
         super().__init__()
         # Parameter names: layers.{i}.ffn.fc{1,2}.{weight,bias}.
         self.layers = nn.ModuleList([nn.Module(), nn.Module()])
-        self.layers[0].ffn = NestedFFN(32, 64, F.gelu)
+        self.layers[0].ffn = NestedFFN(32, 64, lambda h: F.gelu(h, approximate="tanh"))
         self.layers[1].ffn = NestedFFN(32, 48, F.silu, bias=False)
         self.embed_width = 32
 
