@@ -674,6 +674,8 @@ InferReturnTypesFn loom::lookupInferReturnTypes(StringRef opName) {
   LOOM_LOOKUP(SelectiveScanOp)
   LOOM_LOOKUP(MambaOp)
   LOOM_LOOKUP(SSDScanOp)
+  LOOM_LOOKUP(NestedFFNOp)
+  LOOM_LOOKUP(NestedEmbeddingOp)
 #undef LOOM_LOOKUP
   return lookupSparseInferReturnTypes(opName);
 }

@@ -6,5 +6,6 @@ include "LoomCore.td"
 include "LoomSparse.td"
 include "LoomSSM.td"
 include "LoomHyper.td"
+include "LoomNested.td"
 
 #endif // LOOM_OPS_TD

@@ -142,6 +142,42 @@ struct SSDScanFuncs {
   int64_t batch = 0, length = 0, heads = 0, headDim = 0, states = 0;
 };
 
+/// nested_ffn with a run-time hidden width `width` (an int32 scalar
+/// parameter of the pipeline, in [1, hiddenSize]):
+///   hiddenAccumulate(j, rows...) starts at fc1 bias (or 0), its one update
+///     adds x(k, rows...) · fc1_weight(k, j) over `inputReduction` (k < dModel);
+///   hidden(j, rows...) = activation(hiddenAccumulate(j, rows...)), needed
+///     for j in [0, width);
+///   outputAccumulate(o, rows...) starts at fc2 bias (or 0), its one update
+///     adds hidden(j, rows...) · fc2_weight(j, o) over `hiddenReduction`
+///     (j < width);
+///   result(o, rows...) = outputAccumulate(o, rows...).
+/// Schedules specialize on `width == g` for every g of `granularities`.
+struct NestedFFNFuncs {
+  Halide::Func result;
+  Halide::Func outputAccumulate;
+  Halide::RDom hiddenReduction;
+  Halide::Func hidden;
+  Halide::Func hiddenAccumulate;
+  Halide::RDom inputReduction;
+  Halide::Expr width;
+  std::vector<int64_t> granularities;
+  int64_t dModel = 0;
+  int64_t hiddenSize = 0;
+};
+
+/// nested_embedding with a run-time width `width`: result(i, rows...) is
+/// x(i, rows...) · scale(rows...) for i < width and 0 past it; with
+/// normalization `sumSquares(rows...)` starts at 0 and its update sums x² over
+/// `reduction` (i < width); it is undefined without normalization.
+struct NestedEmbeddingFuncs {
+  Halide::Func result;
+  Halide::Func sumSquares;
+  Halide::RDom reduction;
+  Halide::Expr width;
+  std::vector<int64_t> granularities;
+};
+
 } // namespace loom
 
 #endif // LOOM_SCHEDULES_OPFUNCS_H

@@ -133,6 +133,20 @@ const Knob hyperZZWCuda[] = {
     {"fuse_kernel", 1, "recompute W*Z at each tap (0: a kernel of its own, once per call)"},
 };
 
+const Knob nestedFFNCpu[] = {
+    LOOM_VECTOR_WIDTH_KNOB,
+    {"tile_out", 4, "output features (hidden units) per register tile"},
+    {"tile_rows", 4, "rows (tokens) per register tile"},
+    {"block_out", 64, "output features (hidden units) per parallel task, at most"},
+    {"block_bytes", 131072,
+     "fc2 weight bytes per parallel task of the down projection (sets its block per width)"},
+};
+const Knob nestedFFNCuda[] = {
+    {"tile_x", 32, "threads per block along the (hidden or output) features"},
+    {"tile_y", 8, "threads per block along the rows"},
+    {"unroll_reduction", 4, "unroll factor of the loops over features"},
+};
+
 struct RegistryEntry {
   const char *opName;
   llvm::ArrayRef<Knob> cpu;
@@ -175,6 +189,8 @@ const RegistryEntry registry[] = {
     {"loom.fold_batch_norm_weight", pointwiseCpu, pointwiseCuda},
     {"loom.fold_batch_norm_bias", pointwiseCpu, pointwiseCuda},
     {"loom.embed_kernel", pointwiseCpu, pointwiseCuda},
+    {"loom.nested_ffn", nestedFFNCpu, nestedFFNCuda},
+    {"loom.nested_embedding", rowReductionCpu, rowReductionCuda},
     // The copy made when an output returns an input, a parameter or a value
     // already returned by an earlier output.
     {"loom.output", pointwiseCpu, pointwiseCuda},

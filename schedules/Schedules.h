@@ -107,6 +107,12 @@ void scheduleEmbeddingCpu(const ScheduleContext &context);
 void scheduleEmbeddingCuda(const ScheduleContext &context);
 void scheduleDataMovementCpu(const ScheduleContext &context);
 void scheduleDataMovementCuda(const ScheduleContext &context);
+void scheduleNestedFFNCpu(const NestedFFNFuncs &funcs, const ScheduleContext &context);
+void scheduleNestedFFNCuda(const NestedFFNFuncs &funcs, const ScheduleContext &context);
+void scheduleNestedEmbeddingCpu(const NestedEmbeddingFuncs &funcs,
+                                const ScheduleContext &context);
+void scheduleNestedEmbeddingCuda(const NestedEmbeddingFuncs &funcs,
+                                 const ScheduleContext &context);
 
 } // namespace schedules
 } // namespace loom

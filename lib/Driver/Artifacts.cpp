@@ -1,6 +1,8 @@
 // Generated glue, headers and embedded weights of loomc's artifacts.
 #include "lib/Driver/Artifacts.h"
 
+#include "dialect/LoomNested.h"
+
 #include <fmt/format.h>
 
 using namespace loom;
@@ -28,6 +30,8 @@ ModelInterface loom::describeModel(ModelOp model) {
       interface.outputs.push_back(describe(output.getName(), output.getValue().getType()));
     }
   }
+  for (const GranularityLayer &layer : granularityLayers(model))
+    interface.granularities.push_back({layer.name, layer.granularities});
   return interface;
 }
 
@@ -108,6 +112,16 @@ std::string loom::generateGlue(const ModelInterface &model, const GlueOptions &o
   std::string inputArray = arrayOrNull(out, "loom_tensor_desc", "inputs", inputs);
   std::string paramArray = arrayOrNull(out, "loom_param_desc", "params", params);
   std::string outputArray = arrayOrNull(out, "loom_tensor_desc", "outputs", outputs);
+  std::vector<std::string> granularities;
+  for (size_t i = 0; i < model.granularities.size(); ++i) {
+    const GranularityInfo &layer = model.granularities[i];
+    out += fmt::format("static const int64_t granularity_values_{}[] = {{{}}};\n", i,
+                       shapeList(layer.values));
+    granularities.push_back(fmt::format("{{{}, {}, granularity_values_{}}}", cString(layer.layer),
+                                        layer.values.size(), i));
+  }
+  std::string granularityArray =
+      arrayOrNull(out, "loom_granularity_desc", "granularity_layers", granularities);
   out += "} // namespace\n\n";
 
   out += fmt::format(
@@ -116,13 +130,15 @@ std::string loom::generateGlue(const ModelInterface &model, const GlueOptions &o
       "  &{0}_halide_argv,\n"
       "  {8}, {9},\n"
       "  {10}, {11},\n"
-      "  {12}}};\n\n",
+      "  {12},\n"
+      "  {13}, {14}}};\n\n",
       name, cString(name), model.inputs.size(), inputArray, model.params.size(),
       paramArray, model.outputs.size(), outputArray,
       options.embedWeights ? name + "_embedded_weights" : "nullptr",
       options.embedWeights ? "(size_t)" + name + "_embedded_weights_size" : "0",
       options.randomSeed, options.usesGpu ? 1 : 0,
-      options.defaultWeightsPath ? cString(*options.defaultWeightsPath) : "nullptr");
+      options.defaultWeightsPath ? cString(*options.defaultWeightsPath) : "nullptr",
+      model.granularities.size(), granularityArray);
 
   out += fmt::format(
       "extern \"C\" {{\n"
@@ -139,6 +155,13 @@ std::string loom::generateGlue(const ModelInterface &model, const GlueOptions &o
       "}}\n"
       "const char *{0}_last_error(void) {{ return loom_last_error(); }}\n"
       "const loom_model_info *{0}_info(void) {{ return &{0}_model_info; }}\n"
+      "loom_status {0}_set_granularity({0} *model, int layer, int64_t width) {{\n"
+      "  return loom_model_set_granularity(reinterpret_cast<loom_model *>(model), layer, width);\n"
+      "}}\n"
+      "loom_status {0}_set_granularity_by_name({0} *model, int layer, const char *name) {{\n"
+      "  return loom_model_set_granularity_by_name(reinterpret_cast<loom_model *>(model), layer,\n"
+      "                                            name);\n"
+      "}}\n"
       "}}\n",
       name);
   if (options.withMain)
@@ -168,6 +191,12 @@ std::string loom::generateHeader(const ModelInterface &model) {
   out += " * Outputs (in order):\n";
   for (const auto &tensor : model.outputs)
     out += fmt::format(" *   {} {}\n", tensor.name, shapeText(tensor));
+  if (!model.granularities.empty()) {
+    out += fmt::format(" * Nested layers ({}_set_granularity: index, name, widths):\n", name);
+    for (size_t i = 0; i < model.granularities.size(); ++i)
+      out += fmt::format(" *   {} {} [{}]\n", i, model.granularities[i].layer,
+                         shapeList(model.granularities[i].values));
+  }
   out += fmt::format(
       " */\n#ifndef {0}\n#define {0}\n\n#include \"loomrt.h\"\n\n"
       "#ifdef __cplusplus\nextern \"C\" {{\n#endif\n\n"
@@ -181,7 +210,12 @@ std::string loom::generateHeader(const ModelInterface &model) {
       "/* Message of the last failed call on this thread. */\n"
       "const char *{1}_last_error(void);\n"
       "/* Names, dtypes and shapes of inputs, parameters and outputs. */\n"
-      "const loom_model_info *{1}_info(void);\n\n"
+      "const loom_model_info *{1}_info(void);\n"
+      "/* Width of nested layers (MatFormer granularity; see loomrt.h): `layer`\n"
+      " * indexes {1}_info()->granularity_layers, -1 sets all; `name` is s, m, l,\n"
+      " * xl (the declared widths in order) or a width in decimal. */\n"
+      "loom_status {1}_set_granularity({1} *model, int layer, int64_t width);\n"
+      "loom_status {1}_set_granularity_by_name({1} *model, int layer, const char *name);\n\n"
       "/* The Halide entry point, for zero-copy use: halide_buffer_t* for every\n"
       " * input, then every parameter, then every output. */\n"
       "struct halide_buffer_t;\nint {1}_halide_argv(void **args);\n\n"

@@ -20,9 +20,16 @@ struct TensorInfo {
 };
 
 /// The interface of a compiled model, in the pipeline's argument order.
+/// A nested layer whose width is picked at run time.
+struct GranularityInfo {
+  std::string layer;
+  std::vector<int64_t> values;
+};
+
 struct ModelInterface {
   std::string name;
   std::vector<TensorInfo> inputs, params, outputs;
+  std::vector<GranularityInfo> granularities;
 };
 
 ModelInterface describeModel(ModelOp model);

@@ -7,6 +7,8 @@
 #include "lib/Halide/EmitSSM.h"
 #include "lib/Halide/EmitHyper.h"
 #include "schedules/HyperSchedules.h"
+#include "lib/Halide/EmitNested.h"
+#include "dialect/LoomNested.h"
 #include "schedules/ScheduleUtil.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
@@ -45,7 +47,7 @@ enum class Role {
 using OpFuncs = std::variant<std::monostate, LinearFuncs, ConvolutionFuncs, NormFuncs,
                              SoftmaxFuncs, GlobalAvgPool2DFuncs,
                              SelectiveScanFuncs, SSDScanFuncs, HyperKernelFuncs,
-                             HyperZZWFuncs>;
+                             HyperZZWFuncs, NestedFFNFuncs, NestedEmbeddingFuncs>;
 
 std::vector<int64_t> shapeOf(Value value) {
   auto shape = cast<RankedTensorType>(value.getType()).getShape();
@@ -118,6 +120,9 @@ private:
 
   llvm::DenseMap<Value, Tensor> tensors;
   llvm::DenseMap<Operation *, OpFuncs> opFuncs;
+  /// The run-time width of every nested layer (granularityLayers order).
+  llvm::DenseMap<Operation *, Halide::Param<int32_t>> widths;
+  std::vector<Halide::Param<int32_t>> widthParams;
   llvm::StringSet<> names;
   unsigned counter = 0;
   /// Sparse ops and the elementwise ops over their compact values.
@@ -369,6 +374,22 @@ LogicalResult Lowering::emit(Operation *op) {
         func = emitEmbedKernel(tensor(embed.getWeight()), int64_t(embed.getSize()),
                                int64_t(embed.getDilation()), name);
       })
+      .Case([&](NestedFFNOp ffn) {
+        NestedFFNFuncs funcs = emitNestedFFN(
+            tensor(ffn.getInput()), tensor(ffn.getFc1Weight()),
+            optionalTensor(ffn.getFc1Bias()), tensor(ffn.getFc2Weight()),
+            optionalTensor(ffn.getFc2Bias()), ffn.getActivation(), ffn.getGranularities(),
+            widths.find(op)->second, name);
+        func = funcs.result;
+        opFuncs[op] = funcs;
+      })
+      .Case([&](NestedEmbeddingOp embedding) {
+        NestedEmbeddingFuncs funcs = emitNestedEmbedding(
+            tensor(embedding.getInput()), embedding.getNormalize(),
+            embedding.getGranularities(), widths.find(op)->second, name);
+        func = funcs.result;
+        opFuncs[op] = funcs;
+      })
       .Default([&](Operation *) { supported = false; });
   if (!supported)
     return op->emitError() << "no Halide lowering for '" << op->getName() << "'";
@@ -458,6 +479,15 @@ LogicalResult Lowering::schedule(Operation *op) {
         auto &scan = std::get<SSDScanFuncs>(funcs);
         cpu ? scheduleSSDScanCpu(scan, context) : scheduleSSDScanCuda(scan, context);
       })
+      .Case([&](NestedFFNOp) {
+        auto &ffn = std::get<NestedFFNFuncs>(funcs);
+        cpu ? scheduleNestedFFNCpu(ffn, context) : scheduleNestedFFNCuda(ffn, context);
+      })
+      .Case([&](NestedEmbeddingOp) {
+        auto &embedding = std::get<NestedEmbeddingFuncs>(funcs);
+        cpu ? scheduleNestedEmbeddingCpu(embedding, context)
+            : scheduleNestedEmbeddingCuda(embedding, context);
+      })
       .Default([&](Operation *) {
         // reshape, transpose, concat, slice.
         cpu ? scheduleDataMovementCpu(context) : scheduleDataMovementCuda(context);
@@ -471,6 +501,15 @@ FailureOr<LoweredModel> Lowering::run() {
   std::vector<Halide::ImageParam> inputs, params;
   Operation *current = model;
   try {
+    // One int32 scalar argument per nested layer, checked by the pipeline to
+    // lie in [1, full width]; it defaults to the full width.
+    for (const GranularityLayer &layer : granularityLayers(model)) {
+      int32_t full = static_cast<int32_t>(layer.granularities.back());
+      Halide::Param<int32_t> width(uniqueName(identifierFor(layer.name) + "_width"), full,
+                                   1, full);
+      widths[layer.op] = width;
+      widthParams.push_back(width);
+    }
     for (Operation &op : body) {
       current = &op;
       if (isa<InputOp, ParamOp>(op)) {
@@ -531,6 +570,8 @@ FailureOr<LoweredModel> Lowering::run() {
     lowered.imageParams.insert(lowered.imageParams.end(), params.begin(), params.end());
     for (auto &param : lowered.imageParams)
       lowered.arguments.push_back(param);
+    for (auto &width : widthParams)
+      lowered.arguments.push_back(width);
     return lowered;
   } catch (const Halide::Error &error) {
     return current->emitError()

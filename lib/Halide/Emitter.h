@@ -18,7 +18,8 @@ namespace loom {
 struct LoweredModel {
   /// One output Func per loom.output, in order.
   Halide::Pipeline pipeline;
-  /// ImageParams: every loom.input in order, then every loom.param in order.
+  /// ImageParams: every loom.input in order, then every loom.param in order,
+  /// then one int32 width per nested layer (granularityLayers order).
   /// Halide appends the output buffers after them.
   std::vector<Halide::Argument> arguments;
   /// The same ImageParams as `arguments`, in the same order, to bind buffers

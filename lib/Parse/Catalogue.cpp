@@ -348,6 +348,55 @@ Result buildSlice(LayerBuilder &b, ValueRange x, const Arguments &args) {
   return b.create("slice", x, attrs);
 }
 
+/// nested_ffn: MatFormer's FFN with parameters named as its MatViT MLP
+/// (timm's Mlp): fc1 [hidden, d_model] and fc2 [d_model, hidden].
+Result buildNestedFFN(LayerBuilder &b, ValueRange x, const Arguments &args) {
+  Builder &builder = b.builder();
+  int64_t model = shapeOf(x[0]).back(), hidden = args.integer("hidden");
+  bool bias = args.boolean("bias");
+  SmallVector<Value> operands = {x[0]};
+  auto fc1Weight = b.param("fc1.weight", {hidden, model}, "fan_in", model);
+  if (failed(fc1Weight))
+    return failure();
+  operands.push_back(*fc1Weight);
+  if (bias) {
+    auto fc1Bias = b.param("fc1.bias", {hidden}, "fan_in", model);
+    if (failed(fc1Bias))
+      return failure();
+    operands.push_back(*fc1Bias);
+  }
+  auto fc2Weight = b.param("fc2.weight", {model, hidden}, "fan_in", hidden);
+  if (failed(fc2Weight))
+    return failure();
+  operands.push_back(*fc2Weight);
+  if (bias) {
+    auto fc2Bias = b.param("fc2.bias", {model}, "fan_in", hidden);
+    if (failed(fc2Bias))
+      return failure();
+    operands.push_back(*fc2Bias);
+  }
+  int32_t present = bias ? 1 : 0;
+  SmallVector<int64_t> granularities =
+      args.has("granularities") ? args.list("granularities") : SmallVector<int64_t>{hidden};
+  NamedAttribute attrs[] = {
+      builder.getNamedAttr("granularities", builder.getDenseI64ArrayAttr(granularities)),
+      builder.getNamedAttr("activation", builder.getStringAttr(args.string("activation"))),
+      builder.getNamedAttr("operandSegmentSizes",
+                           builder.getDenseI32ArrayAttr({1, 1, present, 1, present})),
+  };
+  return b.create("nested_ffn", operands, attrs);
+}
+
+Result buildNestedEmbedding(LayerBuilder &b, ValueRange x, const Arguments &args) {
+  Builder &builder = b.builder();
+  NamedAttribute attrs[] = {
+      builder.getNamedAttr("granularities",
+                           builder.getDenseI64ArrayAttr(args.list("granularities"))),
+      builder.getNamedAttr("normalize", builder.getBoolAttr(args.boolean("normalize"))),
+  };
+  return b.create("nested_embedding", x, attrs);
+}
+
 //===----------------------------------------------------------------------===//
 // The table
 //===----------------------------------------------------------------------===//
@@ -453,6 +502,16 @@ std::vector<OpSpec> makeTable() {
       {"hyper_zzw", 2, 2,
        {defaulted("mode", K::String, "conv", -kMaxKeywordInteger, "conv,elementwise")},
        buildHyperZZW},
+      {"nested_ffn", 1, 1,
+       {required("hidden", K::Integer, 1), optional("granularities", K::IntegerList, 1),
+        defaulted("activation", K::String, "gelu", -kMaxKeywordInteger,
+                  "relu,gelu,gelu_tanh,silu"),
+        bias()},
+       buildNestedFFN},
+      {"nested_embedding", 1, 1,
+       {required("granularities", K::IntegerList, 1),
+        defaulted("normalize", K::Bool, "false")},
+       buildNestedEmbedding},
   };
   return ops;
 }

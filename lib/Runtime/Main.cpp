@@ -93,6 +93,58 @@ std::vector<uint8_t> randomInput(const loom_tensor_desc &tensor, int64_t seed) {
   return bytes;
 }
 
+// "nested layers (--granularity):\n  0 blocks.0.ffn: s=16 m=32 xl=64" for the help footer.
+std::string listGranularityLayers(const loom_model_info &info) {
+  if (info.num_granularity_layers == 0)
+    return "";
+  std::string text = "\nnested layers (--granularity NAME|WIDTH; the size names end at xl, "
+                     "the full width):";
+  for (int i = 0; i < info.num_granularity_layers; ++i) {
+    const loom_granularity_desc &layer = info.granularity_layers[i];
+    text += formatString("\n  %d %s:", i, layer.layer);
+    for (int k = 0; k < layer.num_values; ++k) {
+      text += formatString(" %s=%lld", granularityName(k, layer.num_values).c_str(),
+                           (long long)layer.values[k]);
+    }
+  }
+  return text;
+}
+
+// Applies --granularity (every layer) and then --granularity-per-layer
+// ("0:s,blocks.1.ffn:xl": a layer index or name, a colon, a value).
+void applyGranularities(loom_model *model, const loom_model_info &info,
+                        const std::string &global, const std::string &perLayer) {
+  if (!global.empty() && loom_model_set_granularity_by_name(model, -1, global.c_str()) != LOOM_OK)
+    throw UsageError(formatString("--granularity: %s", loom_last_error()));
+  size_t start = 0;
+  while (!perLayer.empty() && start <= perLayer.size()) {
+    size_t comma = perLayer.find(',', start);
+    std::string item = perLayer.substr(start, comma == std::string::npos ? std::string::npos
+                                                                         : comma - start);
+    start = comma == std::string::npos ? perLayer.size() + 1 : comma + 1;
+    size_t colon = item.rfind(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == item.size())
+      throw UsageError(formatString(
+          "--granularity-per-layer expects LAYER:VALUE,... (e.g. 0:s,1:xl), got '%s'",
+          item.c_str()));
+    std::string key = item.substr(0, colon), value = item.substr(colon + 1);
+    int layer = -2;
+    for (int i = 0; i < info.num_granularity_layers; ++i)
+      if (key == info.granularity_layers[i].layer || key == std::to_string(i))
+        layer = i;
+    if (layer == -2) {
+      std::string valid;
+      for (int i = 0; i < info.num_granularity_layers; ++i)
+        valid += formatString("%s%d (%s)", i ? ", " : "", i, info.granularity_layers[i].layer);
+      throw UsageError(formatString("--granularity-per-layer: unknown nested layer '%s'; "
+                                    "valid: %s",
+                                    key.c_str(), valid.empty() ? "none" : valid.c_str()));
+    }
+    if (loom_model_set_granularity_by_name(model, layer, value.c_str()) != LOOM_OK)
+      throw UsageError(formatString("--granularity-per-layer: %s", loom_last_error()));
+  }
+}
+
 void runOrThrow(loom_model *model, const std::vector<const void *> &inputs,
                 const std::vector<void *> &outputs) {
   if (loom_model_run(model, inputs.data(), outputs.data()) != LOOM_OK)
@@ -130,6 +182,7 @@ int runMain(const loom_model_info &info, int argc, char **argv) {
   int64_t seed = 0;
   int benchRuns = 0;
   bool quiet = false;
+  std::string granularity, granularityPerLayer;
   CLI::Option *weightsOption =
       app.add_option("--weights", weightsPath, "safetensors file with the model's parameters")
           ->type_name("FILE");
@@ -142,8 +195,17 @@ int runMain(const loom_model_info &info, int argc, char **argv) {
   CLI::Option *benchOption =
       app.add_option("--bench", benchRuns, "time N runs after 2 warm-up runs")->type_name("N");
   app.add_flag("--quiet", quiet, "print only errors and the --bench line");
+  app.add_option("--granularity", granularity,
+                 "width of every nested layer: a size name (s, m, l, xl for four "
+                 "granularities; xl is always the full width) or a hidden width")
+      ->type_name("VALUE");
+  app.add_option("--granularity-per-layer", granularityPerLayer,
+                 "widths of single nested layers, after --granularity: LAYER:VALUE,... with "
+                 "LAYER an index or a name (e.g. 0:s,1:xl)")
+      ->type_name("LIST");
   app.footer(listTensors("inputs", info.inputs, info.num_inputs) + "\n" +
-             listTensors("outputs", info.outputs, info.num_outputs));
+             listTensors("outputs", info.outputs, info.num_outputs) +
+             listGranularityLayers(info));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError &error) {
@@ -177,6 +239,7 @@ int runMain(const loom_model_info &info, int argc, char **argv) {
                         &rawModel) != LOOM_OK)
     throw std::runtime_error(loom_last_error());
   std::unique_ptr<loom_model, void (*)(loom_model *)> model(rawModel, loom_model_destroy);
+  applyGranularities(model.get(), info, granularity, granularityPerLayer);
 
   // Files first, so that a bad file is reported before any note about random inputs.
   std::vector<std::vector<uint8_t>> inputData(size_t(info.num_inputs));

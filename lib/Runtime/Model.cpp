@@ -6,7 +6,10 @@
 
 #include <HalideRuntime.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <mutex>
@@ -87,6 +90,22 @@ void validateTensorDesc(const loom_tensor_desc &tensor, const char *role) {
   }
 }
 
+void validateGranularityLayers(const loom_model_info &info) {
+  if (info.num_granularity_layers < 0 ||
+      (info.num_granularity_layers > 0 && !info.granularity_layers))
+    fail(LOOM_ERROR_INVALID_ARGUMENT, "malformed loom_model_info");
+  for (int i = 0; i < info.num_granularity_layers; ++i) {
+    const loom_granularity_desc &layer = info.granularity_layers[i];
+    bool valid = layer.layer && layer.num_values > 0 && layer.values;
+    for (int k = 0; valid && k < layer.num_values; ++k)
+      valid = layer.values[k] >= 1 && layer.values[k] <= INT32_MAX &&
+              (k == 0 || layer.values[k] > layer.values[k - 1]);
+    if (!valid)
+      fail(LOOM_ERROR_INVALID_ARGUMENT,
+           formatString("malformed granularities of nested layer %d", i));
+  }
+}
+
 void validateModelInfo(const loom_model_info &info) {
   if (info.num_inputs < 0 || info.num_params < 0 || info.num_outputs < 0 ||
       (info.num_inputs > 0 && !info.inputs) || (info.num_params > 0 && !info.params) ||
@@ -98,6 +117,7 @@ void validateModelInfo(const loom_model_info &info) {
     validateTensorDesc(info.params[i].tensor, "parameter");
   for (int i = 0; i < info.num_outputs; ++i)
     validateTensorDesc(info.outputs[i], "output");
+  validateGranularityLayers(info);
 }
 
 // Halide buffers list dimensions innermost first: dim[0] is the last PyTorch dimension
@@ -159,6 +179,8 @@ struct loom_model {
   // across runs; they are serialized by runMutex. CPU runs build buffers on the stack.
   std::unique_ptr<RunBuffers> gpuRunBuffers;
   std::mutex runMutex;
+  // The width of every nested layer, passed by address as the pipeline's scalar arguments.
+  std::vector<int32_t> granularities;
 
   ~loom_model() {
     for (halide_buffer_t &buffer : parameterBuffers)
@@ -251,7 +273,8 @@ loom_status runPipeline(loom_model &model, RunBuffers &run, const void *const *i
                         void *const *outputs) {
   const loom_model_info &info = *model.info;
   std::vector<void *> arguments;
-  arguments.reserve(size_t(info.num_inputs + info.num_params + info.num_outputs));
+  arguments.reserve(size_t(info.num_inputs + info.num_params + info.num_outputs) +
+                    model.granularities.size());
   for (int i = 0; i < info.num_inputs; ++i) {
     halide_buffer_t &buffer = run.buffers[size_t(i)];
     buffer.host = static_cast<uint8_t *>(const_cast<void *>(inputs[i]));
@@ -260,6 +283,8 @@ loom_status runPipeline(loom_model &model, RunBuffers &run, const void *const *i
   }
   for (halide_buffer_t &buffer : model.parameterBuffers)
     arguments.push_back(&buffer);
+  for (int32_t &width : model.granularities)
+    arguments.push_back(&width);
   for (int i = 0; i < info.num_outputs; ++i) {
     halide_buffer_t &buffer = run.buffers[size_t(info.num_inputs + i)];
     buffer.host = static_cast<uint8_t *>(outputs[i]);
@@ -290,9 +315,89 @@ loom_status runPipeline(loom_model &model, RunBuffers &run, const void *const *i
 
 } // namespace
 
+namespace {
+
+// "s (16), m (32), xl (64), or a width in 1..64" for the message of an invalid value.
+std::string validGranularities(const loom_granularity_desc &layer) {
+  std::string text;
+  for (int k = 0; k < layer.num_values; ++k)
+    text += formatString("%s (%lld), ", granularityName(k, layer.num_values).c_str(), (long long)layer.values[k]);
+  return text + formatString("or a width in 1..%lld",
+                             (long long)layer.values[layer.num_values - 1]);
+}
+
+// The layers that `layer` selects (-1: all); fails for an index out of range.
+std::pair<int, int> selectedLayers(const loom_model &model, int layer, const char *caller) {
+  const loom_model_info &info = *model.info;
+  if (info.num_granularity_layers == 0)
+    fail(LOOM_ERROR_INVALID_ARGUMENT,
+         formatString("%s: model '%s' has no nested layers", caller,
+                      info.model_name ? info.model_name : "model"));
+  if (layer == -1)
+    return {0, info.num_granularity_layers};
+  if (layer < 0 || layer >= info.num_granularity_layers)
+    fail(LOOM_ERROR_INVALID_ARGUMENT,
+         formatString("%s: nested layer %d does not exist (valid: 0..%d, or -1 for all)", caller,
+                      layer, info.num_granularity_layers - 1));
+  return {layer, layer + 1};
+}
+
+// The width `name` means for one layer, or an error naming the layer and the valid values.
+int32_t resolveGranularity(const loom_granularity_desc &layer, int index, const char *name,
+                           const char *caller) {
+  for (int k = 0; k < layer.num_values; ++k)
+    if (granularityName(k, layer.num_values) == name)
+      return int32_t(layer.values[k]);
+  int64_t full = layer.values[layer.num_values - 1];
+  char *end = nullptr;
+  errno = 0;
+  long long width = std::strtoll(name, &end, 10);
+  bool isNumber = *name && end && *end == 0 && errno == 0;
+  if (!isNumber || width < 1 || width > full)
+    fail(LOOM_ERROR_INVALID_ARGUMENT,
+         formatString("%s: '%s' is not a granularity of nested layer %d '%s'; valid: %s", caller,
+                      name, index, layer.layer, validGranularities(layer).c_str()));
+  return int32_t(width);
+}
+
+loom_status setGranularities(loom_model *model, int layer, const std::string &name,
+                             const char *caller) {
+  return guarded([&] {
+    if (!model)
+      fail(LOOM_ERROR_INVALID_ARGUMENT, formatString("%s: null model", caller));
+    auto [begin, end] = selectedLayers(*model, layer, caller);
+    // Resolve every layer first, so that an invalid value changes nothing.
+    std::vector<int32_t> widths;
+    for (int i = begin; i < end; ++i)
+      widths.push_back(resolveGranularity(model->info->granularity_layers[i], i, name.c_str(),
+                                          caller));
+    std::copy(widths.begin(), widths.end(), model->granularities.begin() + begin);
+    return LOOM_OK;
+  });
+}
+
+} // namespace
+
 extern "C" {
 
 const char *loom_last_error(void) { return lastError.c_str(); }
+
+loom_status loom_model_set_granularity(loom_model *model, int layer, int64_t width) {
+  return setGranularities(model, layer, std::to_string(width), "loom_model_set_granularity");
+}
+
+loom_status loom_model_set_granularity_by_name(loom_model *model, int layer, const char *name) {
+  if (!name)
+    return recordError(LOOM_ERROR_INVALID_ARGUMENT,
+                       "loom_model_set_granularity_by_name: null name");
+  return setGranularities(model, layer, name, "loom_model_set_granularity_by_name");
+}
+
+int64_t loom_model_get_granularity(const loom_model *model, int layer) {
+  if (!model || layer < 0 || size_t(layer) >= model->granularities.size())
+    return -1;
+  return model->granularities[size_t(layer)];
+}
 
 loom_status loom_model_create(const loom_model_info *info, const char *weights_path,
                               loom_model **out) {
@@ -315,6 +420,10 @@ loom_status loom_model_create(const loom_model_info *info, const char *weights_p
     else if (info->random_seed < 0)
       fail(LOOM_ERROR_WEIGHTS, "no weights given: pass --weights FILE");
     bindParameters(*model);
+    for (int i = 0; i < info->num_granularity_layers; ++i) {
+      const loom_granularity_desc &layer = info->granularity_layers[i];
+      model->granularities.push_back(int32_t(layer.values[layer.num_values - 1]));
+    }
     if (info->uses_gpu)
       model->gpuRunBuffers = std::make_unique<RunBuffers>(*info);
     *out = model.release();

@@ -145,4 +145,12 @@ float UniformStream::next(float bound) {
   return bound * (2.0f * unitInterval - 1.0f);
 }
 
+std::string granularityName(int index, int count) {
+  static const char *names[] = {"xl", "l", "m", "s"};
+  int fromTop = count - 1 - index;
+  if (fromTop < 4)
+    return names[fromTop];
+  return std::string(size_t(fromTop - 3), 'x') + "s"; // xs, xxs, ...
+}
+
 } // namespace loom::runtime

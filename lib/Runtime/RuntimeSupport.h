@@ -31,6 +31,10 @@ private:
 // link step of generated artifacts).
 std::string formatString(const char *format, ...) __attribute__((format(printf, 1, 2)));
 
+/// The size name of granularity `index` of `count` (MatFormer's s, m, l, xl),
+/// counted from the full width down: xl, l, m, s, xs, xxs, ...
+std::string granularityName(int index, int count);
+
 // "[2, 3]"; "[]" for a scalar.
 std::string formatShape(const int64_t *shape, int rank);
 std::string formatShape(const std::vector<int64_t> &shape);

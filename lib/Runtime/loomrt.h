@@ -47,8 +47,20 @@ typedef struct loom_param_desc {
   int64_t fan_in;
 } loom_param_desc;
 
+/* A nested layer (loom.nested_ffn, loom.nested_embedding) whose width the
+ * caller picks at run time: MatFormer's granularities, per layer
+ * (Mix'n'Match) or for all layers at once. */
+typedef struct loom_granularity_desc {
+  const char *layer;     /* the layer's name in the spec, e.g. "blocks.0.ffn" */
+  int num_values;
+  const int64_t *values; /* the declared widths, increasing; the last is the
+                            full width. Any width in [1, full] runs; the
+                            declared ones run on specialized code. */
+} loom_granularity_desc;
+
 /* Halide's `NAME_argv` entry point: args[i] is a halide_buffer_t* in the
- * order inputs, params, outputs. Returns 0 on success. */
+ * order inputs, params, then one int32_t* per nested layer (its width), then
+ * outputs. Returns 0 on success. */
 typedef int (*loom_pipeline_argv_fn)(void **args);
 
 /* Everything the runtime needs to know about one compiled model; loomc
@@ -74,6 +86,10 @@ typedef struct loom_model_info {
   /* Weights file used when loom_model_create gets no path and nothing is
    * embedded (the file given to loomc --weights); NULL when none. */
   const char *default_weights_path;
+  /* Nested layers, in the pipeline's argument order (0 and NULL if none).
+   * Added last so that the fields above keep their offsets. */
+  int num_granularity_layers;
+  const loom_granularity_desc *granularity_layers;
 } loom_model_info;
 
 typedef struct loom_model loom_model;
@@ -96,8 +112,28 @@ void loom_model_destroy(loom_model *model);
 
 const loom_model_info *loom_model_get_info(const loom_model *model);
 
+/* Granularity (width) of nested layers. `layer` indexes
+ * info->granularity_layers, or is -1 for every nested layer. A model starts
+ * at full width. Widths take effect at the next run; do not set them while
+ * another thread runs the model. On an invalid layer or value, nothing
+ * changes and the status is LOOM_ERROR_INVALID_ARGUMENT with a message that
+ * lists the valid values.
+ *
+ * `width`: a hidden width in [1, full width of the layer]. */
+loom_status loom_model_set_granularity(loom_model *model, int layer, int64_t width);
+/* `name`: a declared granularity by its size name, or a width in decimal.
+ * Size names count down from the full width: "xl" is the last (full)
+ * granularity, then "l", "m", "s", "xs", "xxs", ...; with MatFormer's four
+ * granularities they are s, m, l, xl in order, with two they are l, xl. For
+ * layer -1 a size name picks each layer's own granularity of that name. */
+loom_status loom_model_set_granularity_by_name(loom_model *model, int layer,
+                                               const char *name);
+/* The current width of nested layer `layer`, or -1 for a bad argument. */
+int64_t loom_model_get_granularity(const loom_model *model, int layer);
+
 /* The generated executable's main(): --weights, --input name=file.npy,
- * --output-dir, --bench N, --seed, --help. */
+ * --output-dir, --bench N, --seed, --granularity VALUE,
+ * --granularity-per-layer LAYER:VALUE,..., --help. */
 int loom_main(const loom_model_info *info, int argc, char **argv);
 
 #ifdef __cplusplus
