@@ -15,7 +15,7 @@ namespace {
 // Vector width 0 means the target's natural width for f32 (16 lanes with
 // AVX-512, 8 with AVX2, 4 with NEON).
 #define LOOM_VECTOR_WIDTH_KNOB                                                           \
-  { "vector_width", 0, "f32 lanes per vector (0: the target's natural width)" }
+  { "vector_width", 0, "f32 lanes per vector (0: the target's natural width)", 0 }
 #define LOOM_PARALLEL_GRAIN_KNOB                                                         \
   { "parallel_grain", 16384, "minimum output elements per parallel task" }
 #define LOOM_GPU_TILE_KNOBS                                                              \
@@ -47,16 +47,16 @@ const Knob convolutionCpu[] = {
   {"depthwise_tile_rows", 6, "depthwise: output rows per register tile"},                \
       {"depthwise_tile_vectors", 4, "depthwise: vectors along the width per register tile"}, \
       {"depthwise_task_rows", 0,                                                         \
-       "depthwise: output rows per parallel task (0: the whole plane)"},                 \
+       "depthwise: output rows per parallel task (0: the whole plane)", 0},                 \
       {"depthwise_unroll_ky", 63,                                                        \
-       "depthwise: unroll the kernel rows when there are at most this many (0: never)"}
+       "depthwise: unroll the kernel rows when there are at most this many (0: never)", 0}
 const Knob conv2dCpu[] = {
     LOOM_VECTOR_WIDTH_KNOB,
     {"tile_width", 4, "vectors along the output width per register tile"},
     {"tile_channels", 6, "output channels per register tile"},
     {"parallel_grain", 16384,
      "minimum elements per parallel task of the zero-padded input copy"},
-    {"depthwise", 1, "use the depthwise schedule when groups == channels (0: the general one)"},
+    {"depthwise", 1, "use the depthwise schedule when groups == channels (0: the general one)", 0},
     LOOM_DEPTHWISE_CPU_KNOBS,
 };
 const Knob convolutionCuda[] = {
@@ -122,15 +122,15 @@ const Knob hyperZZWCpu[] = {
     LOOM_PARALLEL_GRAIN_KNOB,
     {"depthwise_tile_rows", 8, "output rows per register tile"},
     {"depthwise_tile_vectors", 4, "vectors along the width per register tile"},
-    {"depthwise_task_rows", 0, "output rows per parallel task (0: the whole plane)"},
-    {"depthwise_unroll_ky", 64, "unroll the kernel rows when there are at most this many (0: never)"},
+    {"depthwise_task_rows", 0, "output rows per parallel task (0: the whole plane)", 0},
+    {"depthwise_unroll_ky", 64, "unroll the kernel rows when there are at most this many (0: never)", 0},
     {"fuse_kernel", 1,
-     "compute the context-dependent kernel inside each channel task (0: once per call)"},
+     "compute the context-dependent kernel inside each channel task (0: once per call)", 0},
 };
 const Knob hyperZZWCuda[] = {
     {"tile_x", 16, "threads per block along the output width"},
     {"tile_y", 8, "threads per block along the output height"},
-    {"fuse_kernel", 1, "recompute W*Z at each tap (0: a kernel of its own, once per call)"},
+    {"fuse_kernel", 1, "recompute W*Z at each tap (0: a kernel of its own, once per call)", 0},
 };
 
 const Knob nestedFFNCpu[] = {

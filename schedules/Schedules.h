@@ -28,6 +28,10 @@ struct Knob {
   const char *name;
   int64_t defaultValue;
   const char *help;
+  /// The least value an override may take: tile sizes and counts start at 1
+  /// (Halide cannot split by 0); knobs where 0 means "automatic", "never" or
+  /// "off" start at 0.
+  int64_t minimum = 1;
 };
 
 /// Knobs of the schedule of `opName` ("loom.conv2d") for the target class

@@ -108,19 +108,19 @@ struct AssignSchedulesPass
           failedAny = true;
           continue;
         }
-        // Knobs are tile sizes, counts and grains (a default of 0 means
-        // "automatic"); anything less reaches Halide as "Can't split by 0".
-        int64_t minimum = values[override.knob] == 0 ? 0 : 1;
+        // Each knob declares its least value; less would reach Halide as
+        // "Can't split by 0" or a negative extent.
+        int64_t minimum = 1;
         for (const auto &knob : knobs)
           if (override.knob == knob.name)
-            minimum = knob.defaultValue == 0 ? 0 : 1;
+            minimum = knob.minimum;
         if (override.value < minimum) {
           failedAny = true;
           if (std::exchange(override.reported, true))
             continue;
           op->emitError() << "knob '" << override.knob << "' of the " << mnemonic
                           << " schedule must be ≥ " << minimum
-                          << (minimum == 0 ? " (0: automatic)" : "") << ", got "
+                          << ", got "
                           << override.value;
           failedAny = true;
           continue;
