@@ -16,12 +16,11 @@ for spec in examples/*.loom; do
   "$loomc" "$spec" --target=host --emit=exe --random-weights=1 -o "$out/bin/$name.cpu"
   "$out/bin/$name.cpu" --seed 7 --output-dir "$out/ref/$name" --quiet
 done
-# Each family may add its own GPU checks: test/bench/gpu_<family>.sh BUNDLE
-# (run here: it builds what it needs into BUNDLE/<family>/ and leaves a run.sh there).
-for script in test/bench/gpu_*.sh; do
-  [[ -e "$script" ]] || continue
-  echo "gpu-bundle: $script"
-  bash "$script" bundle "$out"
-done
+# Each family's GPU check and benchmark builds what it needs into
+# OUT_DIR/<family>/ (gpu-run.sh runs them there).
+echo "gpu-bundle: nested"; bash test/bench/gpu_nested.sh bundle "$out"
+echo "gpu-bundle: hyper"; bash test/bench/gpu_hyper.sh build "$out/hyper"
+echo "gpu-bundle: sparse"; bash test/bench/gpu_sparse.sh build "$out/sparse"
+echo "gpu-bundle: ssm"; /usr/bin/python3 test/bench/gpu_ssm.py build "$out/ssm"
 cp scripts/gpu-run.sh scripts/compare_npy.py "$out/"
 du -sh "$out"

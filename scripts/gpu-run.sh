@@ -24,10 +24,19 @@ for exe in "$bundle"/bin/*.cuda; do
   bench=$("$exe" --bench 200 --quiet | grep -oE "min=[0-9.]+ median=[0-9.]+" | sed 's/min=//; s/ median=/ \/ /')
   echo "| $name | $(echo "$compare" | tr '\n' ';') | $bench |" >> "$results"
 done
-for run in "$bundle"/*/run.sh; do
-  [[ -e "$run" ]] || continue
-  echo >> "$results"
-  bash "$run" "$results" || status=1
-done
+# The families' checks and benchmarks (from the repository's test/bench, which
+# the GPU machine has a copy of, or from the bundle).
+here=$(cd "$(dirname "$0")" && pwd)
+repo=${LOOM_REPO:-$(cd "$here/../.." && pwd)}
+family() { # NAME COMMAND...
+  local name=$1; shift
+  { echo; echo "## $name"; echo; echo '```'; } >> "$results"
+  "$@" >> "$results" 2>&1 || { status=1; echo "($name: FAILED)" >> "$results"; }
+  echo '```' >> "$results"
+}
+[[ -e "$bundle/nested/run.sh" ]] && family nested bash "$bundle/nested/run.sh" /dev/stdout
+[[ -d "$bundle/hyper" ]] && family hyper bash "$repo/test/bench/gpu_hyper.sh" run "$bundle/hyper"
+[[ -d "$bundle/sparse" ]] && family sparse bash "$bundle/sparse/gpu_sparse.sh" run "$bundle/sparse"
+[[ -d "$bundle/ssm" ]] && family ssm "$python" "$repo/test/bench/gpu_ssm.py" run "$bundle/ssm"
 cat "$results"
 exit $status
