@@ -104,7 +104,11 @@ loom_status loom_model_create(const loom_model_info *info,
                               const char *weights_path, loom_model **out);
 
 /* inputs[i] / outputs[i] point at contiguous row-major data matching the
- * descriptors. */
+ * descriptors (a null pointer is LOOM_ERROR_INVALID_ARGUMENT).
+ * NaN policy: values are not checked. NaN and infinity in inputs or weights
+ * flow through the arithmetic as IEEE-754 defines (so relu(NaN) may give 0 or
+ * NaN depending on the schedule's max), and the executable's summary counts
+ * the NaNs of each output. Check finiteness before the call if it matters. */
 loom_status loom_model_run(loom_model *model, const void *const *inputs,
                            void *const *outputs);
 
