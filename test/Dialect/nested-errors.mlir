@@ -96,3 +96,128 @@ loom.model @m {
   %e = loom.nested_embedding %x {granularities = array<i64: 8, 16>} : (tensor<4x32xf32>) -> tensor<4x32xf32>
   loom.output "e", %e : tensor<4x32xf32>
 }
+
+// -----
+
+loom.model @m {
+  %x = loom.input "x" : tensor<f32>
+  %w1 = loom.param "f.fc1.weight" : tensor<64x32xf32>
+  %w2 = loom.param "f.fc2.weight" : tensor<32x64xf32>
+  // expected-error @+1 {{nested_ffn: input must have rank ≥ 1 ([..., d_model])}}
+  %y = loom.nested_ffn %x, %w1, %w2 {granularities = array<i64: 64>} : (tensor<f32>, tensor<64x32xf32>, tensor<32x64xf32>) -> tensor<f32>
+  loom.output "y", %y : tensor<f32>
+}
+
+// -----
+
+loom.model @m {
+  %x = loom.input "x" : tensor<4x32xf32>
+  %w1 = loom.param "f.fc1.weight" : tensor<64xf32>
+  %w2 = loom.param "f.fc2.weight" : tensor<32x64xf32>
+  // expected-error @+1 {{nested_ffn: fc1_weight must have rank 2 ([hidden, d_model]) but has shape [64]}}
+  %y = loom.nested_ffn %x, %w1, %w2 {granularities = array<i64: 64>} : (tensor<4x32xf32>, tensor<64xf32>, tensor<32x64xf32>) -> tensor<4x32xf32>
+  loom.output "y", %y : tensor<4x32xf32>
+}
+
+// -----
+
+loom.model @m {
+  %x = loom.input "x" : tensor<4x32xf32>
+  %w1 = loom.param "f.fc1.weight" : tensor<64x32xf32>
+  %w2 = loom.param "f.fc2.weight" : tensor<2x32x64xf32>
+  // expected-error @+1 {{nested_ffn: fc2_weight must have rank 2 ([d_model, hidden]) but has shape [2, 32, 64]}}
+  %y = loom.nested_ffn %x, %w1, %w2 {granularities = array<i64: 64>} : (tensor<4x32xf32>, tensor<64x32xf32>, tensor<2x32x64xf32>) -> tensor<4x32xf32>
+  loom.output "y", %y : tensor<4x32xf32>
+}
+
+// -----
+
+loom.model @m {
+  %x = loom.input "x" : tensor<4x32xf32>
+  %w1 = loom.param "f.fc1.weight" : tensor<64x32xf32>
+  %w2 = loom.param "f.fc2.weight" : tensor<32x64xf32>
+  %b2 = loom.param "f.fc2.bias" : tensor<64xf32>
+  // expected-error @+1 {{nested_ffn: fc2_bias has shape [64] but must be [32] (d_model, the last dim of input)}}
+  %y = loom.nested_ffn %x, %w1, %w2 bias %b2 {granularities = array<i64: 64>} : (tensor<4x32xf32>, tensor<64x32xf32>, tensor<32x64xf32>, tensor<64xf32>) -> tensor<4x32xf32>
+  loom.output "y", %y : tensor<4x32xf32>
+}
+
+// -----
+
+loom.model @m {
+  %x = loom.input "x" : tensor<4x32xf32>
+  %w1 = loom.param "f.fc1.weight" : tensor<64x32xf32>
+  %w2 = loom.param "f.fc2.weight" : tensor<32x64xf32>
+  // expected-error @+1 {{nested_ffn: granularities are required (at least one width)}}
+  %y = loom.nested_ffn %x, %w1, %w2 {granularities = array<i64>} : (tensor<4x32xf32>, tensor<64x32xf32>, tensor<32x64xf32>) -> tensor<4x32xf32>
+  loom.output "y", %y : tensor<4x32xf32>
+}
+
+// -----
+
+loom.model @m {
+  %x = loom.input "x" : tensor<4x32xf32>
+  %w1 = loom.param "f.fc1.weight" : tensor<64x32xf32>
+  %w2 = loom.param "f.fc2.weight" : tensor<32x64xf32>
+  // expected-error @+1 {{'loom.nested_ffn' op result type 'tensor<4x64xf32>' does not match the inferred type 'tensor<4x32xf32>'}}
+  %y = loom.nested_ffn %x, %w1, %w2 {granularities = array<i64: 64>} : (tensor<4x32xf32>, tensor<64x32xf32>, tensor<32x64xf32>) -> tensor<4x64xf32>
+  loom.output "y", %y : tensor<4x64xf32>
+}
+
+// -----
+
+loom.model @m {
+  %x = loom.input "x" : tensor<4x32xf32>
+  %w1 = loom.param "f.fc1.weight" : tensor<64x32xf32>
+  %w2 = loom.param "f.fc2.weight" : tensor<32x64xf32>
+  // expected-error @+1 {{'loom.nested_ffn' op requires attribute 'granularities'}}
+  %y = loom.nested_ffn %x, %w1, %w2 : (tensor<4x32xf32>, tensor<64x32xf32>, tensor<32x64xf32>) -> tensor<4x32xf32>
+  loom.output "y", %y : tensor<4x32xf32>
+}
+
+// -----
+
+loom.model @m {
+  %x = loom.input "x" : tensor<4x32xf32>
+  %w1 = loom.param "f.fc1.weight" : tensor<64x32xf32>
+  %w2 = loom.param "f.fc2.weight" : tensor<32x64xf32>
+  // expected-error @+1 {{'loom.nested_ffn' op attribute 'activation' failed to satisfy constraint: string attribute}}
+  %y = loom.nested_ffn %x, %w1, %w2 {granularities = array<i64: 64>, activation = 3 : i64} : (tensor<4x32xf32>, tensor<64x32xf32>, tensor<32x64xf32>) -> tensor<4x32xf32>
+  loom.output "y", %y : tensor<4x32xf32>
+}
+
+// -----
+
+loom.model @m {
+  %x = loom.input "x" : tensor<f32>
+  // expected-error @+1 {{nested_embedding: input must have rank ≥ 1 ([..., d])}}
+  %e = loom.nested_embedding %x {granularities = array<i64: 1>} : (tensor<f32>) -> tensor<f32>
+  loom.output "e", %e : tensor<f32>
+}
+
+// -----
+
+loom.model @m {
+  %x = loom.input "x" : tensor<4x32xf32>
+  // expected-error @+1 {{'loom.nested_embedding' op requires attribute 'granularities'}}
+  %e = loom.nested_embedding %x : (tensor<4x32xf32>) -> tensor<4x32xf32>
+  loom.output "e", %e : tensor<4x32xf32>
+}
+
+// -----
+
+loom.model @m {
+  %x = loom.input "x" : tensor<4x32xi32>
+  // expected-error @+1 {{'loom.nested_embedding' op operand #0 must be ranked tensor of 32-bit float values, but got 'tensor<4x32xi32>'}}
+  %e = loom.nested_embedding %x {granularities = array<i64: 32>} : (tensor<4x32xi32>) -> tensor<4x32xf32>
+  loom.output "e", %e : tensor<4x32xf32>
+}
+
+// -----
+
+loom.model @m {
+  %x = loom.input "x" : tensor<4x32xf32>
+  // expected-error @+1 {{'loom.nested_embedding' op attribute 'normalize' failed to satisfy constraint: bool attribute}}
+  %e = loom.nested_embedding %x {granularities = array<i64: 32>, normalize = 1 : i64} : (tensor<4x32xf32>) -> tensor<4x32xf32>
+  loom.output "e", %e : tensor<4x32xf32>
+}

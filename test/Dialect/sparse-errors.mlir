@@ -94,3 +94,162 @@ loom.model @m {
   %y = loom.sparse_layer_norm %x, %m, %w, %w : (tensor<1x4x8x8xf32>, tensor<1x1x8x8xf32>, tensor<5xf32>, tensor<5xf32>) -> tensor<1x4x8x8xf32>
   loom.output "y", %y : tensor<1x4x8x8xf32>
 }
+
+// -----
+
+loom.model @m {
+  %x = loom.input "x" : tensor<3x8x8xf32>
+  %m = loom.input "m" : tensor<1x1x8x8xf32>
+  %w = loom.param "c.weight" : tensor<4x3x3x3xf32>
+  // expected-error @+1 {{sparse_conv2d: input must have rank 4 ([N, C, H, W]) but has shape [3, 8, 8]}}
+  %y = loom.sparse_conv2d %x, %m, %w : (tensor<3x8x8xf32>, tensor<1x1x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x8x8xf32>
+  loom.output "y", %y : tensor<1x4x8x8xf32>
+}
+
+// -----
+
+loom.model @m {
+  %x = loom.input "x" : tensor<1x3x8x8xf32>
+  %m = loom.input "m" : tensor<1x8x8xf32>
+  %w = loom.param "c.weight" : tensor<4x3x3x3xf32>
+  // expected-error @+1 {{sparse_conv2d: mask must have rank 4 ([N, 1, H, W]) but has shape [1, 8, 8]}}
+  %y = loom.sparse_conv2d %x, %m, %w : (tensor<1x3x8x8xf32>, tensor<1x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x8x8xf32>
+  loom.output "y", %y : tensor<1x4x8x8xf32>
+}
+
+// -----
+
+loom.model @m {
+  %x = loom.input "x" : tensor<1x3x8x8xf32>
+  %m = loom.input "m" : tensor<1x1x8x8xf32>
+  %w = loom.param "c.weight" : tensor<4x3x3xf32>
+  // expected-error @+1 {{sparse_conv2d: weight must have rank 4 ([C_out, C_in, KH, KW]) but has shape [4, 3, 3]}}
+  %y = loom.sparse_conv2d %x, %m, %w : (tensor<1x3x8x8xf32>, tensor<1x1x8x8xf32>, tensor<4x3x3xf32>) -> tensor<1x4x8x8xf32>
+  loom.output "y", %y : tensor<1x4x8x8xf32>
+}
+
+// -----
+
+loom.model @m {
+  %x = loom.input "x" : tensor<1x3x8x8xf32>
+  %m = loom.input "m" : tensor<1x1x8x8xf32>
+  %w = loom.param "c.weight" : tensor<4x3x3x3xf32>
+  %b = loom.param "c.bias" : tensor<1x4xf32>
+  // expected-error @+1 {{sparse_conv2d: bias must have rank 1 but has shape [1, 4]}}
+  %y = loom.sparse_conv2d %x, %m, %w, %b : (tensor<1x3x8x8xf32>, tensor<1x1x8x8xf32>, tensor<4x3x3x3xf32>, tensor<1x4xf32>) -> tensor<1x4x8x8xf32>
+  loom.output "y", %y : tensor<1x4x8x8xf32>
+}
+
+// -----
+
+loom.model @m {
+  %x = loom.input "x" : tensor<1x3x8x8xf32>
+  %m = loom.input "m" : tensor<1x1x8x8xf32>
+  %w = loom.param "c.weight" : tensor<4x3x3x3xf32>
+  // expected-error @+1 {{sparse_conv2d: stride must be ≥ 1, not 0}}
+  %y = loom.sparse_conv2d %x, %m, %w {stride = 0} : (tensor<1x3x8x8xf32>, tensor<1x1x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x8x8xf32>
+  loom.output "y", %y : tensor<1x4x8x8xf32>
+}
+
+// -----
+
+loom.model @m {
+  %x = loom.input "x" : tensor<1x3x8x8xf32>
+  %m = loom.input "m" : tensor<1x1x8x8xf32>
+  %w = loom.param "c.weight" : tensor<4x3x3x3xf32>
+  // expected-error @+1 {{sparse_conv2d: padding needs 2 values ([ph, pw]), not 3}}
+  %y = loom.sparse_conv2d %x, %m, %w {padding = array<i64: 1, 1, 1>} : (tensor<1x3x8x8xf32>, tensor<1x1x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x8x8xf32>
+  loom.output "y", %y : tensor<1x4x8x8xf32>
+}
+
+// -----
+
+loom.model @m {
+  %x = loom.input "x" : tensor<1x3x8x8xf32>
+  %m = loom.input "m" : tensor<1x1x8x8xf32>
+  %w = loom.param "c.weight" : tensor<4x3x3x3xf32>
+  // expected-error @+1 {{sparse_conv2d: padding 3 along dim 2 (height) must lie in [0, kernel) (kernel 3)}}
+  %y = loom.sparse_conv2d %x, %m, %w {padding = array<i64: 3, 1>} : (tensor<1x3x8x8xf32>, tensor<1x1x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x8x8xf32>
+  loom.output "y", %y : tensor<1x4x8x8xf32>
+}
+
+// -----
+
+loom.model @m {
+  %x = loom.input "x" : tensor<1x3x8x8xi32>
+  %m = loom.input "m" : tensor<1x1x8x8xf32>
+  %w = loom.param "c.weight" : tensor<4x3x3x3xf32>
+  // expected-error @+1 {{'loom.sparse_conv2d' op operand #0 must be ranked tensor of 32-bit float values, but got 'tensor<1x3x8x8xi32>'}}
+  %y = loom.sparse_conv2d %x, %m, %w : (tensor<1x3x8x8xi32>, tensor<1x1x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x8x8xf32>
+  loom.output "y", %y : tensor<1x4x8x8xf32>
+}
+
+// -----
+
+loom.model @m {
+  %x = loom.input "x" : tensor<1x3x8x8xf32>
+  %m = loom.input "m" : tensor<1x1x8x8xf32>
+  %w = loom.param "c.weight" : tensor<4x3x3x3xf32>
+  // expected-error @+1 {{'loom.sparse_conv2d' op attribute 'padding' failed to satisfy constraint: i64 dense array attribute}}
+  %y = loom.sparse_conv2d %x, %m, %w {padding = 1 : i64} : (tensor<1x3x8x8xf32>, tensor<1x1x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x8x8xf32>
+  loom.output "y", %y : tensor<1x4x8x8xf32>
+}
+
+// -----
+
+loom.model @m {
+  %m = loom.input "m" : tensor<1x1x8x8xf32>
+  // expected-error @+1 {{'loom.mask_downsample' op requires attribute 'factor'}}
+  %y = loom.mask_downsample %m : (tensor<1x1x8x8xf32>) -> tensor<1x1x4x4xf32>
+  loom.output "y", %y : tensor<1x1x4x4xf32>
+}
+
+// -----
+
+loom.model @m {
+  %m = loom.input "m" : tensor<1x1x8x8xf32>
+  // expected-error @+1 {{'loom.mask_downsample' op attribute 'factor' failed to satisfy constraint: 64-bit signless integer attribute}}
+  %y = loom.mask_downsample %m {factor = 2.0 : f32} : (tensor<1x1x8x8xf32>) -> tensor<1x1x4x4xf32>
+  loom.output "y", %y : tensor<1x1x4x4xf32>
+}
+
+// -----
+
+loom.model @m {
+  %m = loom.input "m" : tensor<1x1x2x2xf32>
+  // expected-error @+1 {{mask_upsample: dim 2 would have more than 2^31 sites}}
+  %y = loom.mask_upsample %m {factor = 2147483648} : (tensor<1x1x2x2xf32>) -> tensor<1x1x2x2xf32>
+  loom.output "y", %y : tensor<1x1x2x2xf32>
+}
+
+// -----
+
+loom.model @m {
+  %m = loom.input "m" : tensor<1x1x8xf32>
+  // expected-error @+1 {{mask_upsample: mask must have rank 4 ([N, 1, H, W]) but has shape [1, 1, 8]}}
+  %y = loom.mask_upsample %m {factor = 2} : (tensor<1x1x8xf32>) -> tensor<1x1x16xf32>
+  loom.output "y", %y : tensor<1x1x16xf32>
+}
+
+// -----
+
+loom.model @m {
+  %x = loom.input "x" : tensor<1x4x8x8xf32>
+  %m = loom.input "m" : tensor<1x1x8x8xf32>
+  %p = loom.param "bn.p" : tensor<4xf32>
+  %v = loom.param "bn.v" : tensor<2x2xf32>
+  // expected-error @+1 {{sparse_batch_norm: running_var must have rank 1 but has shape [2, 2]}}
+  %y = loom.sparse_batch_norm %x, %m, %p, %v, %p, %p : (tensor<1x4x8x8xf32>, tensor<1x1x8x8xf32>, tensor<4xf32>, tensor<2x2xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x4x8x8xf32>
+  loom.output "y", %y : tensor<1x4x8x8xf32>
+}
+
+// -----
+
+loom.model @m {
+  %x = loom.input "x" : tensor<1x4x8x8xf32>
+  %m = loom.input "m" : tensor<1x1x8x8xf32>
+  %p = loom.param "bn.p" : tensor<4xf32>
+  // expected-error @+1 {{'loom.sparse_batch_norm' op attribute 'eps' failed to satisfy constraint: 64-bit float attribute}}
+  %y = loom.sparse_batch_norm %x, %m, %p, %p, %p, %p {eps = 1 : i64} : (tensor<1x4x8x8xf32>, tensor<1x1x8x8xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x4x8x8xf32>
+  loom.output "y", %y : tensor<1x4x8x8xf32>
+}
