@@ -94,6 +94,12 @@ struct SparseValue {
 } // namespace
 
 struct SparseLowering::Impl {
+  // A constructor, not aggregate initialization: clang rejects the latter
+  // for the DenseMap members (their default constructor is explicit).
+  Impl(Target target, ScheduleTarget scheduleTarget, TensorLookup tensor, Namer uniqueName)
+      : target(std::move(target)), scheduleTarget(scheduleTarget), tensor(std::move(tensor)),
+        uniqueName(std::move(uniqueName)) {}
+
   Target target;
   ScheduleTarget scheduleTarget;
   TensorLookup tensor;
@@ -126,7 +132,7 @@ struct SparseLowering::Impl {
 
 SparseLowering::SparseLowering(const Target &target, ScheduleTarget scheduleTarget,
                                TensorLookup tensor, Namer uniqueName)
-    : impl(new Impl{target, scheduleTarget, std::move(tensor), std::move(uniqueName)}) {}
+    : impl(new Impl(target, scheduleTarget, std::move(tensor), std::move(uniqueName))) {}
 
 SparseLowering::~SparseLowering() = default;
 
