@@ -27,6 +27,10 @@ using InferReturnTypesFn = mlir::LogicalResult (*)(
 
 /// Returns null for ops whose result type is not inferred (input, param).
 InferReturnTypesFn lookupInferReturnTypes(llvm::StringRef opName);
+
+/// "[2, 3, 4]": how verifier messages print a shape (one helper for every
+/// op family).
+std::string shapeString(llvm::ArrayRef<int64_t> shape);
 /// The same for the sparse ops (dialect/LoomSparseOps.cpp).
 InferReturnTypesFn lookupSparseInferReturnTypes(llvm::StringRef opName);
 

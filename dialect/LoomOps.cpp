@@ -50,14 +50,6 @@ struct Attrs {
   bool has(StringRef name) const { return dict && dict.get(name); }
 };
 
-std::string shapeString(ArrayRef<int64_t> shape) {
-  std::string text = "[";
-  llvm::raw_string_ostream os(text);
-  llvm::interleave(shape, os, ", ");
-  os << "]";
-  return text;
-}
-
 RankedTensorType tensorOf(Value value) {
   return cast<RankedTensorType>(value.getType());
 }
@@ -188,6 +180,14 @@ LogicalResult verifyInferredType(OpTy op) {
 }
 
 } // namespace
+
+std::string loom::shapeString(ArrayRef<int64_t> shape) {
+  std::string text = "[";
+  llvm::raw_string_ostream os(text);
+  llvm::interleave(shape, os, ", ");
+  os << "]";
+  return text;
+}
 
 //===----------------------------------------------------------------------===//
 // Model structure

@@ -10,14 +10,6 @@ using namespace loom;
 
 namespace {
 
-std::string shapeString(ArrayRef<int64_t> shape) {
-  std::string text = "[";
-  llvm::raw_string_ostream os(text);
-  llvm::interleave(shape, os, ", ");
-  os << "]";
-  return text;
-}
-
 ArrayRef<int64_t> shapeOf(Value value) {
   return cast<RankedTensorType>(value.getType()).getShape();
 }

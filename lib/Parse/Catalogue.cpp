@@ -1,5 +1,6 @@
 // The op catalogue of the Loom language and the builder of each op.
 #include "lib/Parse/Catalogue.h"
+#include "dialect/LoomDialect.h"
 #include "lib/Parse/CatalogueSparse.h"
 #include "lib/Parse/CatalogueSSM.h"
 #include "lib/Parse/HyperBuilders.h"
@@ -12,6 +13,7 @@
 
 using namespace mlir;
 using namespace loom::parse;
+using loom::shapeString;
 using Presence = KeywordSpec::Presence;
 
 //===----------------------------------------------------------------------===//
@@ -24,14 +26,6 @@ int64_t loom::parse::elementCount(ArrayRef<int64_t> shape) {
     if (extent > 0 && __builtin_mul_overflow(count, extent, &count))
       return INT64_MAX;
   return count;
-}
-
-std::string loom::parse::shapeString(ArrayRef<int64_t> shape) {
-  std::string text = "[";
-  llvm::raw_string_ostream os(text);
-  llvm::interleaveComma(shape, os);
-  os << "]";
-  return text;
 }
 
 StringRef loom::parse::describe(ValueKind kind) {

@@ -131,8 +131,6 @@ const OpSpec *lookupOp(llvm::StringRef name);
 
 /// The product of `shape`, saturating at INT64_MAX.
 int64_t elementCount(llvm::ArrayRef<int64_t> shape);
-/// `[1, 3, 32, 32]`.
-std::string shapeString(llvm::ArrayRef<int64_t> shape);
 /// "an integer", "true or false", ...: how a kind reads in messages.
 llvm::StringRef describe(ValueKind kind);
 
