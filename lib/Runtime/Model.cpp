@@ -424,8 +424,13 @@ loom_status loom_model_create(const loom_model_info *info, const char *weights_p
       const loom_granularity_desc &layer = info->granularity_layers[i];
       model->granularities.push_back(int32_t(layer.values[layer.num_values - 1]));
     }
-    if (info->uses_gpu)
+    if (info->uses_gpu) {
       model->gpuRunBuffers = std::make_unique<RunBuffers>(*info);
+      // Intermediate buffers of a GPU pipeline would otherwise be cuMemAlloc'd and freed on
+      // every run (tens of microseconds each); Halide's allocation cache keeps them for the
+      // next run. The setting is process-wide, and harmless for CPU pipelines.
+      halide_reuse_device_allocations(nullptr, true);
+    }
     *out = model.release();
     return LOOM_OK;
   });
