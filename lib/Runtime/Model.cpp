@@ -179,6 +179,10 @@ struct loom_model {
   // across runs; they are serialized by runMutex. CPU runs build buffers on the stack.
   std::unique_ptr<RunBuffers> gpuRunBuffers;
   std::mutex runMutex;
+  // The arrays of the last successful run, for loom_model_rerun_on_device.
+  std::vector<const void *> lastInputs;
+  std::vector<void *> lastOutputs;
+  bool hasRun = false;
   // The width of every nested layer, passed by address as the pipeline's scalar arguments.
   std::vector<int32_t> granularities;
 
@@ -269,16 +273,19 @@ bool looksLikeMissingGpu(const std::string &message) {
   return false;
 }
 
+// `resident` (GPU only): the inputs are already on the device and the outputs stay there.
 loom_status runPipeline(loom_model &model, RunBuffers &run, const void *const *inputs,
-                        void *const *outputs) {
+                        void *const *outputs, bool resident = false) {
   const loom_model_info &info = *model.info;
   std::vector<void *> arguments;
   arguments.reserve(size_t(info.num_inputs + info.num_params + info.num_outputs) +
                     model.granularities.size());
   for (int i = 0; i < info.num_inputs; ++i) {
     halide_buffer_t &buffer = run.buffers[size_t(i)];
-    buffer.host = static_cast<uint8_t *>(const_cast<void *>(inputs[i]));
-    buffer.set_host_dirty(true);
+    if (!resident) {
+      buffer.host = static_cast<uint8_t *>(const_cast<void *>(inputs[i]));
+      buffer.set_host_dirty(true);
+    }
     arguments.push_back(&buffer);
   }
   for (halide_buffer_t &buffer : model.parameterBuffers)
@@ -287,14 +294,16 @@ loom_status runPipeline(loom_model &model, RunBuffers &run, const void *const *i
     arguments.push_back(&width);
   for (int i = 0; i < info.num_outputs; ++i) {
     halide_buffer_t &buffer = run.buffers[size_t(info.num_inputs + i)];
-    buffer.host = static_cast<uint8_t *>(outputs[i]);
+    if (!resident)
+      buffer.host = static_cast<uint8_t *>(outputs[i]);
     arguments.push_back(&buffer);
   }
 
   lastHalideErrorOnThisThread.clear();
   int result = info.run_argv(arguments.data());
   for (int i = 0; result == 0 && info.uses_gpu && i < info.num_outputs; ++i)
-    result = halide_copy_to_host(nullptr, &run.buffers[size_t(info.num_inputs + i)]);
+    result = resident ? halide_device_sync(nullptr, &run.buffers[size_t(info.num_inputs + i)])
+                      : halide_copy_to_host(nullptr, &run.buffers[size_t(info.num_inputs + i)]);
   if (result == 0)
     return LOOM_OK;
 
@@ -451,12 +460,39 @@ loom_status loom_model_run(loom_model *model, const void *const *inputs, void *c
       if (!outputs[i] && elementCount(info.outputs[i]) > 0)
         fail(LOOM_ERROR_INVALID_ARGUMENT,
              formatString("loom_model_run: output '%s' is null", info.outputs[i].name));
+    loom_status status;
     if (!info.uses_gpu) {
       RunBuffers run(info);
-      return runPipeline(*model, run, inputs, outputs);
+      status = runPipeline(*model, run, inputs, outputs);
+    } else {
+      std::lock_guard<std::mutex> lock(model->runMutex);
+      status = runPipeline(*model, *model->gpuRunBuffers, inputs, outputs);
     }
+    if (status == LOOM_OK) {
+      std::lock_guard<std::mutex> lock(model->runMutex);
+      model->lastInputs.assign(inputs, inputs + info.num_inputs);
+      model->lastOutputs.assign(outputs, outputs + info.num_outputs);
+      model->hasRun = true;
+    }
+    return status;
+  });
+}
+
+loom_status loom_model_rerun_on_device(loom_model *model) {
+  return guarded([&] {
+    if (!model)
+      fail(LOOM_ERROR_INVALID_ARGUMENT, "loom_model_rerun_on_device: null model");
+    const loom_model_info &info = *model->info;
     std::lock_guard<std::mutex> lock(model->runMutex);
-    return runPipeline(*model, *model->gpuRunBuffers, inputs, outputs);
+    if (!model->hasRun)
+      fail(LOOM_ERROR_INVALID_ARGUMENT,
+           "loom_model_rerun_on_device: no successful loom_model_run before");
+    if (!info.uses_gpu) {
+      RunBuffers run(info);
+      return runPipeline(*model, run, model->lastInputs.data(), model->lastOutputs.data());
+    }
+    return runPipeline(*model, *model->gpuRunBuffers, model->lastInputs.data(),
+                       model->lastOutputs.data(), /*resident=*/true);
   });
 }
 

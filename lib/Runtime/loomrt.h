@@ -112,6 +112,14 @@ loom_status loom_model_create(const loom_model_info *info,
 loom_status loom_model_run(loom_model *model, const void *const *inputs,
                            void *const *outputs);
 
+/* Runs the model again on the inputs of the previous loom_model_run, for
+ * timing the device work alone. On a GPU build the inputs are not uploaded
+ * again (they must be unchanged since that run), the outputs stay on the
+ * device (their host arrays are not written), and the call returns once the
+ * device has finished. On a CPU build it repeats the previous run.
+ * LOOM_ERROR_INVALID_ARGUMENT if loom_model_run has not succeeded before. */
+loom_status loom_model_rerun_on_device(loom_model *model);
+
 void loom_model_destroy(loom_model *model);
 
 const loom_model_info *loom_model_get_info(const loom_model *model);

@@ -66,21 +66,21 @@ IFS=';' read -r -a torch_cells <<< "$torch_times"
 {
   echo "### nested_ffn 64×768, hidden 3072 (one CUDA binary, width at run time)"
   echo
-  echo "| granularity | outputs vs CPU build | Loom latency min / median (ms) | PyTorch slicing min / median (ms) |"
-  echo "|---|---|---|---|"
+  echo "| granularity | outputs vs CPU build | Loom with copies min / median (ms) | Loom device only min / median (ms) | PyTorch slicing min / median (ms) |"
+  echo "|---|---|---|---|---|"
 } >> "$results"
 for i in "${!names[@]}"; do
   name=${names[$i]}
   got=$(mktemp -d)
   if ! "$here/nested_ffn.cuda" --seed 7 --granularity "$name" --output-dir "$got" --quiet \
       > "$got/run.log" 2>&1; then
-    echo "| $name ${widths[$i]} | RUN FAILED: $(tail -1 "$got/run.log") | | |" >> "$results"
+    echo "| $name ${widths[$i]} | RUN FAILED: $(tail -1 "$got/run.log") | | | |" >> "$results"
     status=1
     continue
   fi
   compare=$("$python" "$here/../compare_npy.py" "$here/ref/$name" "$got" 1e-4) || status=1
   bench=$("$here/nested_ffn.cuda" --granularity "$name" --bench 200 --quiet |
-          grep -oE "min=[0-9.]+ median=[0-9.]+" | sed 's/min=//; s/ median=/ \/ /')
+          grep -oE "min=[0-9.]+ median=[0-9.]+" | sed 's/min=//; s/ median=/ \/ /' | paste -sd'|')
   echo "| $name ${widths[$i]} | $(echo "$compare" | tr '\n' ';') | $bench | ${torch_cells[$i]:-} |" \
     >> "$results"
 done

@@ -20,6 +20,7 @@ halide_error_handler_t halide_set_error_handler(halide_error_handler_t handler) 
   return previous;
 }
 int halide_copy_to_host(void *, halide_buffer_t *) { return 0; }
+int halide_device_sync(void *, halide_buffer_t *) { return 0; }
 int halide_device_free(void *, halide_buffer_t *) { return 0; }
 int halide_reuse_device_allocations(void *, bool) { return 0; }
 
@@ -155,10 +156,15 @@ int runApiSelfTest() {
   const void *inputs[] = {x, tokens};
   void *outputs[] = {y, doubled};
   printStatus("run(poisoned)", loom_model_run(model, inputs, outputs));
+  printStatus("rerun(before a run)", loom_model_rerun_on_device(model));
   x[0] = 1;
   printStatus("run", loom_model_run(model, inputs, outputs));
   std::printf("doubled = [%d, %d], info = %s\n", doubled[0], doubled[1],
               loom_model_get_info(model)->model_name);
+  doubled[0] = doubled[1] = 0; // a CPU rerun writes the previous run's output arrays again
+  printStatus("rerun", loom_model_rerun_on_device(model));
+  std::printf("doubled = [%d, %d]\n", doubled[0], doubled[1]);
+  printStatus("rerun(null model)", loom_model_rerun_on_device(nullptr));
   loom_model_destroy(model);
   loom_model_destroy(nullptr);
   return 0;
