@@ -18,6 +18,7 @@ for spec in examples/*.loom; do
 done
 # Each family's GPU check and benchmark builds what it needs into
 # OUT_DIR/<family>/ (gpu-run.sh runs them there).
+echo "gpu-bundle: examples vs PyTorch"; /usr/bin/python3 test/bench/gpu_examples.py build "$out/examples"
 echo "gpu-bundle: nested"; bash test/bench/gpu_nested.sh bundle "$out"
 echo "gpu-bundle: hyper"; bash test/bench/gpu_hyper.sh build "$out/hyper"
 echo "gpu-bundle: sparse"; bash test/bench/gpu_sparse.sh build "$out/sparse"

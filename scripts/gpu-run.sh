@@ -36,6 +36,7 @@ family() { # NAME COMMAND...
   "$@" >> "$results" 2>&1 || { status=1; echo "($name: FAILED)" >> "$results"; }
   echo '```' >> "$results"
 }
+[[ -d "$bundle/examples" ]] && family "examples vs PyTorch" "$python" "$bundle/examples/gpu_examples.py" run "$bundle/examples"
 [[ -e "$bundle/nested/run.sh" ]] && family nested bash "$bundle/nested/run.sh" /dev/stdout
 [[ -d "$bundle/hyper" ]] && family hyper bash "$repo/test/bench/gpu_hyper.sh" run "$bundle/hyper"
 [[ -d "$bundle/sparse" ]] && family sparse bash "$bundle/sparse/gpu_sparse.sh" run "$bundle/sparse"

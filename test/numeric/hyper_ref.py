@@ -28,7 +28,7 @@ class HyperKernel(nn.Module):
         self.output_linear = nn.Linear(hidden, channels)
 
     def forward(self, context=None):
-        axis = torch.linspace(-1.0, 1.0, self.kernel)
+        axis = torch.linspace(-1.0, 1.0, self.kernel, device=self.output_linear.weight.device)
         rows, cols = torch.meshgrid(axis, axis, indexing="ij")
         p = torch.stack([cols, rows], dim=-1)          # [k, k, 2]: (x, y)
         c = None if context is None else context.permute(0, 2, 3, 1)  # [N, k, k, D]

@@ -12,6 +12,10 @@ import torch.nn.functional as F
 import loomref
 from selective_scan_ref import selective_scan
 
+# The scan runs in float64 for the numeric tests; a benchmark of the module as
+# a PyTorch peer sets float32 (test/bench/gpu_examples.py).
+SCAN_DTYPE = torch.float64
+
 
 class Mamba(nn.Module):
     def __init__(self, d_model, d_state=16, d_conv=4, expand=2, dt_rank=None):
@@ -35,10 +39,11 @@ class Mamba(nn.Module):
         dt, b, c = self.x_proj(u.transpose(1, 2)).split(
             [self.dt_rank, self.d_state, self.d_state], dim=-1)
         delta = (dt @ self.dt_proj.weight.t()).transpose(1, 2)       # bias: in the scan
-        y = selective_scan(u.double(), delta.double(), -torch.exp(self.A_log.double()),
-                           b.transpose(1, 2).double(), c.transpose(1, 2).double(),
-                           self.D.double(), z.transpose(1, 2).double(),
-                           self.dt_proj.bias.double(), delta_softplus=True)
+        t = SCAN_DTYPE
+        y = selective_scan(u.to(t), delta.to(t), -torch.exp(self.A_log.to(t)),
+                           b.transpose(1, 2).to(t), c.transpose(1, 2).to(t),
+                           self.D.to(t), z.transpose(1, 2).to(t),
+                           self.dt_proj.bias.to(t), delta_softplus=True)
         return self.out_proj(y.float().transpose(1, 2))
 
 

@@ -24,7 +24,7 @@ def selective_scan(u, delta, a, b, c, d=None, z=None, delta_bias=None,
     if delta_softplus:
         delta = F.softplus(delta)
     batch, channels, length = u.shape
-    h = torch.zeros(batch, channels, a.shape[1], dtype=u.dtype)
+    h = torch.zeros(batch, channels, a.shape[1], dtype=u.dtype, device=u.device)
     ys = []
     for step in range(length):
         dt = delta[:, :, step, None]                       # [B, D, 1]
