@@ -97,6 +97,8 @@ std::string loom::generateGlue(const ModelInterface &model, const GlueOptions &o
                                 "#include \"loomrt.h\"\n\n"
                                 "extern \"C\" int {}_halide_argv(void **args);\n",
                                 name, name);
+  if (options.usesGpu) // in the model's Halide runtime (HalideRuntimeCuda.h)
+    out += "extern \"C\" const struct halide_device_interface_t *halide_cuda_device_interface();\n";
   if (options.embedWeights)
     out += fmt::format("extern \"C\" const unsigned char {0}_embedded_weights[];\n"
                        "extern \"C\" const unsigned long long {0}_embedded_weights_size;\n",
@@ -131,14 +133,16 @@ std::string loom::generateGlue(const ModelInterface &model, const GlueOptions &o
       "  {8}, {9},\n"
       "  {10}, {11},\n"
       "  {12},\n"
-      "  {13}, {14}}};\n\n",
+      "  {13}, {14},\n"
+      "  {15}}};\n\n",
       name, cString(name), model.inputs.size(), inputArray, model.params.size(),
       paramArray, model.outputs.size(), outputArray,
       options.embedWeights ? name + "_embedded_weights" : "nullptr",
       options.embedWeights ? "(size_t)" + name + "_embedded_weights_size" : "0",
       options.randomSeed, options.usesGpu ? 1 : 0,
       options.defaultWeightsPath ? cString(*options.defaultWeightsPath) : "nullptr",
-      model.granularities.size(), granularityArray);
+      model.granularities.size(), granularityArray,
+      options.usesGpu ? "&halide_cuda_device_interface" : "nullptr");
 
   out += fmt::format(
       "extern \"C\" {{\n"

@@ -274,6 +274,29 @@ bool looksLikeMissingGpu(const std::string &message) {
 }
 
 // `resident` (GPU only): the inputs are already on the device and the outputs stay there.
+// Uploads every weight to the GPU once, at create, so that the first run is no slower than
+// the next and a missing device shows at create. Each buffer keeps its device allocation;
+// runs find the weights there (host_dirty is cleared by the copy).
+void uploadParameters(loom_model &model) {
+  const loom_model_info &info = *model.info;
+  if (!info.device_interface)
+    return;
+  const halide_device_interface_t *device = info.device_interface();
+  lastHalideErrorOnThisThread.clear();
+  for (halide_buffer_t &buffer : model.parameterBuffers) {
+    if (halide_copy_to_device(nullptr, &buffer, device) == 0)
+      continue;
+    std::string message = lastHalideErrorOnThisThread.empty() ? "no message"
+                                                              : lastHalideErrorOnThisThread;
+    const char *modelName = info.model_name ? info.model_name : "model";
+    if (looksLikeMissingGpu(message))
+      fail(LOOM_ERROR_NO_DEVICE,
+           formatString("%s: no usable CUDA device: %s", modelName, message.c_str()));
+    fail(LOOM_ERROR_PIPELINE,
+         formatString("%s: uploading the weights failed: %s", modelName, message.c_str()));
+  }
+}
+
 loom_status runPipeline(loom_model &model, RunBuffers &run, const void *const *inputs,
                         void *const *outputs, bool resident = false) {
   const loom_model_info &info = *model.info;
@@ -434,6 +457,7 @@ loom_status loom_model_create(const loom_model_info *info, const char *weights_p
       model->granularities.push_back(int32_t(layer.values[layer.num_values - 1]));
     }
     if (info->uses_gpu) {
+      uploadParameters(*model);
       model->gpuRunBuffers = std::make_unique<RunBuffers>(*info);
       // Intermediate buffers of a GPU pipeline would otherwise be cuMemAlloc'd and freed on
       // every run (tens of microseconds each); Halide's allocation cache keeps them for the

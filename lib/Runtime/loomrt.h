@@ -90,6 +90,9 @@ typedef struct loom_model_info {
    * Added last so that the fields above keep their offsets. */
   int num_granularity_layers;
   const loom_granularity_desc *granularity_layers;
+  /* GPU builds: the Halide device interface the weights are uploaded with at
+   * create (halide_cuda_device_interface); NULL for CPU builds. Added last. */
+  const struct halide_device_interface_t *(*device_interface)(void);
 } loom_model_info;
 
 typedef struct loom_model loom_model;

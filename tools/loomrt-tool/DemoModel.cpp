@@ -21,6 +21,7 @@ halide_error_handler_t halide_set_error_handler(halide_error_handler_t handler) 
 }
 int halide_copy_to_host(void *, halide_buffer_t *) { return 0; }
 int halide_device_sync(void *, halide_buffer_t *) { return 0; }
+int halide_copy_to_device(void *, halide_buffer_t *, const halide_device_interface_t *) { return 0; }
 int halide_device_free(void *, halide_buffer_t *) { return 0; }
 int halide_reuse_device_allocations(void *, bool) { return 0; }
 
