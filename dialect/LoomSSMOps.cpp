@@ -259,7 +259,10 @@ LogicalResult GatedRMSNormOp::inferReturnTypes(MLIRContext *, std::optional<Loca
   auto x = shapeOf(operands[0]);
   if (x.empty())
     return emitOptionalError(loc, op, ": input must have rank ≥ 1 but has shape []");
-  SmallVector<StringRef> meanings(x.size(), "the input's extent");
+  SmallVector<std::string> names;
+  for (size_t dim = 0; dim < x.size(); ++dim)
+    names.push_back("input dim " + std::to_string(dim));
+  SmallVector<StringRef> meanings(names.begin(), names.end());
   if (failed(checkShape(loc, op, "gate", operands[1], x, "the input's shape", meanings)))
     return failure();
   int64_t channels = x.back();
