@@ -90,24 +90,23 @@ def gated_norm(y, z, weight, before):
     return y * F.silu(z) if before else y
 
 
-def peer(request):
+def make_forward(block, batch, length, device="cpu"):
+    """The PyTorch block (random weights) as a closure over its input."""
     import torch
     import torch.nn.functional as F
-    torch.set_num_threads(THREADS)
-    torch.manual_seed(0)
-    block, batch, length = request["block"], request["batch"], request["length"]
     d_state, d_conv = CONFIG[block]["d_state"], CONFIG[block]["d_conv"]
     inner = 2 * D_MODEL
     heads = inner // HEADDIM
     directions = 2 if block == "hydra" else 1
     conv_dim = inner + 2 * directions * d_state
-    in_proj = torch.randn(2 * inner + directions * (2 * d_state + heads), D_MODEL) / D_MODEL ** 0.5
-    conv_w, conv_b = torch.randn(conv_dim, 1, d_conv) / 2, torch.randn(conv_dim) / 2
-    dt_bias, a = torch.randn(heads) - 4, -torch.rand(heads) * 4
-    d, norm_w = torch.ones(heads), torch.ones(inner)
-    fc_d = torch.randn(heads, inner) / inner ** 0.5
-    out_proj = torch.randn(D_MODEL, inner) / inner ** 0.5
-    x = torch.randn(batch, length, D_MODEL)
+    rand = lambda *shape: torch.randn(*shape, device=device)
+    in_proj = rand(2 * inner + directions * (2 * d_state + heads), D_MODEL) / D_MODEL ** 0.5
+    conv_w, conv_b = rand(conv_dim, 1, d_conv) / 2, rand(conv_dim) / 2
+    dt_bias, a = rand(heads) - 4, -torch.rand(heads, device=device) * 4
+    d, norm_w = torch.ones(heads, device=device), torch.ones(inner, device=device)
+    fc_d = rand(heads, inner) / inner ** 0.5
+    out_proj = rand(D_MODEL, inner) / inner ** 0.5
+    x = rand(batch, length, D_MODEL)
 
     def forward():
         z, xbc, dt = F.linear(x, in_proj).split([inner, conv_dim, directions * heads], -1)
@@ -131,6 +130,14 @@ def peer(request):
         y = gated_norm(y.reshape(batch, length, inner), z, norm_w, block == "hydra")
         return F.linear(y, out_proj)
 
+    return forward
+
+
+def peer(request):
+    import torch
+    torch.set_num_threads(THREADS)
+    torch.manual_seed(0)
+    forward = make_forward(request["block"], request["batch"], request["length"])
     with torch.no_grad():
         return time_ms(forward, request["runs"])
 
