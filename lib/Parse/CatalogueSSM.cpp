@@ -281,7 +281,8 @@ FailureOr<Value> buildGatedRMSNorm(LayerBuilder &b, ValueRange x, const Argument
     return failure();
   Builder &builder = b.builder();
   NamedAttribute attrs[] = {
-      builder.getNamedAttr("group_size", builder.getI64IntegerAttr(args.integer("group_size"))),
+      builder.getNamedAttr("group_size",
+                           builder.getI64IntegerAttr(args.integer("group_size"))),
       builder.getNamedAttr("norm_before_gate",
                            builder.getBoolAttr(args.boolean("norm_before_gate"))),
       builder.getNamedAttr("eps", builder.getF64FloatAttr(args.number("eps"))),

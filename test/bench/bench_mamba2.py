@@ -5,7 +5,7 @@ Hydra block (d_state 64, d_conv 7), Loom vs PyTorch on this CPU, in the
 same run, 2 threads each.
 
 The PyTorch peer is the block in fp32 with the chunked SSD algorithm for the
-scan (chunks of 64: quadratic "attention-like" form inside a chunk, the
+scan (chunks of 128 by default: quadratic "attention-like" form inside a chunk, the
 state carried across chunks), the fast form of LAYERS.md §3; Hydra runs it
 on the flipped sequence for its backward direction, as the module does.
 Loom's scan is the sequential recurrence (its CPU schedule).
@@ -90,7 +90,7 @@ def gated_norm(y, z, weight, before):
     return y * F.silu(z) if before else y
 
 
-def make_forward(block, batch, length, device="cpu"):
+def make_forward(block, batch, length, device="cpu", chunk=128):
     """The PyTorch block (random weights) as a closure over its input."""
     import torch
     import torch.nn.functional as F
@@ -116,14 +116,15 @@ def make_forward(block, batch, length, device="cpu"):
         xs = xbc[..., :inner].reshape(batch, length, heads, HEADDIM)
         bc = xbc[..., inner:]
         if block == "mamba2":
-            y = ssd(xs, F.softplus(dt + dt_bias), a, bc[..., :d_state], bc[..., d_state:])
+            y = ssd(xs, F.softplus(dt + dt_bias), a, bc[..., :d_state], bc[..., d_state:], chunk)
             y = y + d[:, None] * xs
         else:
             flip = lambda t: torch.flip(t, (1,))
             fwd = ssd(xs, F.softplus(dt[..., :heads] + dt_bias), a, bc[..., :d_state],
-                      bc[..., d_state:2 * d_state])
+                      bc[..., d_state:2 * d_state], chunk)
             bwd = flip(ssd(flip(xs), F.softplus(flip(dt[..., heads:]) + dt_bias), a,
-                           flip(bc[..., 2 * d_state:3 * d_state]), flip(bc[..., 3 * d_state:])))
+                           flip(bc[..., 2 * d_state:3 * d_state]),
+                           flip(bc[..., 3 * d_state:]), chunk))
             shift = lambda t: F.pad(t, (0, 0, 0, 0, 1, 0))[:, :length]
             back = lambda t: F.pad(t, (0, 0, 0, 0, 0, 1))[:, 1:]
             y = shift(fwd) + back(bwd) + xs * (F.linear(xbc[..., :inner], fc_d) + d)[..., None]
@@ -137,7 +138,8 @@ def peer(request):
     import torch
     torch.set_num_threads(THREADS)
     torch.manual_seed(0)
-    forward = make_forward(request["block"], request["batch"], request["length"])
+    forward = make_forward(request["block"], request["batch"], request["length"],
+                           chunk=request["chunk"])
     with torch.no_grad():
         return time_ms(forward, request["runs"])
 
@@ -169,6 +171,9 @@ def main():
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--shapes", default="1x1024,1x2048", help="comma-separated BxL")
     parser.add_argument("--blocks", default="mamba2,hydra")
+    parser.add_argument("--chunk", type=int, default=128,
+                        help="SSD chunk of the PyTorch peer (128 was the fastest of 64/128/256 "
+                             "at L = 1024 here)")
     parser.add_argument("--peer", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.peer:
@@ -183,7 +188,7 @@ def main():
                 batch, length = (int(v) for v in shape.split("x"))
                 loom = run_loom(spec(block, batch, length), args.runs, workdir)
                 torch_time = run_peer({"block": block, "batch": batch, "length": length,
-                                       "runs": args.runs})
+                                       "runs": args.runs, "chunk": args.chunk})
                 print(f"{block:7} {batch:2} {length:5} {loom['min']:8.1f} / "
                       f"{loom['median']:8.1f} {torch_time['min']:10.1f} / "
                       f"{torch_time['median']:10.1f} {torch_time['min'] / loom['min']:11.2f}x",
