@@ -674,6 +674,9 @@ InferReturnTypesFn loom::lookupInferReturnTypes(StringRef opName) {
   LOOM_LOOKUP(SelectiveScanOp)
   LOOM_LOOKUP(MambaOp)
   LOOM_LOOKUP(SSDScanOp)
+  LOOM_LOOKUP(GatedRMSNormOp)
+  LOOM_LOOKUP(Mamba2Op)
+  LOOM_LOOKUP(HydraOp)
   LOOM_LOOKUP(NestedFFNOp)
   LOOM_LOOKUP(NestedEmbeddingOp)
 #undef LOOM_LOOKUP

@@ -110,4 +110,103 @@ def Loom_MambaOp : Loom_LayerOp<"mamba"> {
   }];
 }
 
+def Loom_GatedRMSNormOp : Loom_LayerOp<"gated_rms_norm"> {
+  let summary = "RMS normalization gated by silu(z), per group of channels";
+  let description = [{
+    mamba_ssm's `RMSNormGated` (layernorm_gated.py) over the last dimension C,
+    split into groups of `group_size` channels (0: one group of C), each
+    normalized on its own:
+
+    ```
+    norm_before_gate = false:  g = x·silu(z);  y = g / sqrt(mean_group(g²) + eps) · weight
+    norm_before_gate = true:   y = x / sqrt(mean_group(x²) + eps) · weight · silu(z)
+    ```
+
+    x, z: [..., C]; weight: [C] → y [..., C]. Mamba2 uses it with
+    norm_before_gate = false and C/ngroups per group, Hydra with
+    norm_before_gate = true and one group.
+  }];
+  let arguments = (ins Loom_F32Tensor:$input, Loom_F32Tensor:$gate,
+                       Loom_F32Tensor:$weight,
+                       DefaultValuedAttr<I64Attr, "0">:$group_size,
+                       DefaultValuedAttr<BoolAttr, "false">:$norm_before_gate,
+                       DefaultValuedAttr<F64Attr, "1e-5">:$eps);
+  let results = (outs Loom_F32Tensor:$result);
+  let assemblyFormat = [{
+    $input `,` $gate `,` $weight attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Loom_Mamba2Op : Loom_LayerOp<"mamba2"> {
+  let summary = "The Mamba-2 block; loom-decompose expands it";
+  let description = [{
+    x [B, L, d_model] → [B, L, d_model], as mamba_ssm's `Mamba2.forward`
+    (rmsnorm, no d_mlp part, D per head), with d_inner = expand·d_model,
+    H = d_inner / headdim heads, G = `ngroups`, N = d_state:
+
+    ```
+    z, xBC, dt = split(in_proj(x))       in_proj.weight [2·d_inner + 2·G·N + H, d_model]
+    xBC  = silu(causal depthwise conv1d(xBC))
+                                         conv1d.weight [d_inner + 2·G·N, 1, d_conv], .bias
+    x, B, C = split(xBC)                 [d_inner], [G·N], [G·N]
+    y    = ssd_scan(x, dt, −exp(A_log), B, C, D, dt_bias, dt_softplus)
+                                         A_log, D, dt_bias [H]
+    y    = gated_rms_norm(y, z, norm.weight, group d_inner/G)   norm.weight [d_inner]
+    out  = out_proj(y)                   out_proj.weight [d_model, d_inner]
+    ```
+
+    Operands in data-flow order; the sizes are read from the weight shapes
+    except G, which the attribute gives (G·N alone is in the shapes).
+  }];
+  let arguments = (ins Loom_F32Tensor:$input, Loom_F32Tensor:$in_proj_weight,
+                       Loom_F32Tensor:$conv1d_weight, Loom_F32Tensor:$conv1d_bias,
+                       Loom_F32Tensor:$dt_bias, Loom_F32Tensor:$A_log, Loom_F32Tensor:$D,
+                       Loom_F32Tensor:$norm_weight, Loom_F32Tensor:$out_proj_weight,
+                       DefaultValuedAttr<I64Attr, "1">:$ngroups);
+  let results = (outs Loom_F32Tensor:$result);
+  let assemblyFormat = [{
+    $input `,` $in_proj_weight `,` $conv1d_weight `,` $conv1d_bias `,` $dt_bias `,` $A_log
+    `,` $D `,` $norm_weight `,` $out_proj_weight attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Loom_HydraOp : Loom_LayerOp<"hydra"> {
+  let summary = "The Hydra bidirectional block; loom-decompose expands it";
+  let description = [{
+    x [B, L, d_model] → [B, L, d_model], as goombalab/hydra's `Hydra.forward`
+    (no learnable initial states), d_inner = expand·d_model, H heads of
+    d_inner / H, G = `ngroups`, N = d_state:
+
+    ```
+    z, xBC, dt = split(in_proj(x))   in_proj.weight [2·d_inner + 4·G·N + 2·H, d_model]
+    xBC  = silu(depthwise conv1d(xBC, padding d_conv/2))   (centred, d_conv odd)
+                                     conv1d.weight [d_inner + 4·G·N, 1, d_conv], .bias
+    x, B_f, C_f, B_b, C_b = split(xBC)          dt_f, dt_b = split(dt)
+    y    = ssd_scan{shift}(x, dt_f, B_f, C_f)
+         + ssd_scan{reverse, shift}(x, dt_b, B_b, C_b)
+         + x · (fc_D(x) + D)        (per head, broadcast over the head dim)
+                                     dt_bias, A_log, D [H] (both directions),
+                                     fc_D.weight [H, d_inner]
+    y    = rms_norm(y) · norm.weight · silu(z)     norm.weight [d_inner]
+    out  = out_proj(y)               out_proj.weight [d_model, d_inner]
+    ```
+
+    The repository's module gives each direction its own B and C (LAYERS.md
+    describes them as shared; this op follows the module, whose state_dict
+    it loads).
+  }];
+  let arguments = (ins Loom_F32Tensor:$input, Loom_F32Tensor:$in_proj_weight,
+                       Loom_F32Tensor:$conv1d_weight, Loom_F32Tensor:$conv1d_bias,
+                       Loom_F32Tensor:$dt_bias, Loom_F32Tensor:$A_log, Loom_F32Tensor:$D,
+                       Loom_F32Tensor:$fc_D_weight, Loom_F32Tensor:$norm_weight,
+                       Loom_F32Tensor:$out_proj_weight,
+                       DefaultValuedAttr<I64Attr, "1">:$ngroups);
+  let results = (outs Loom_F32Tensor:$result);
+  let assemblyFormat = [{
+    $input `,` $in_proj_weight `,` $conv1d_weight `,` $conv1d_bias `,` $dt_bias `,` $A_log
+    `,` $D `,` $fc_D_weight `,` $norm_weight `,` $out_proj_weight attr-dict
+    `:` functional-type(operands, results)
+  }];
+}
+
 #endif // LOOM_SSM_TD

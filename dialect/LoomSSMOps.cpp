@@ -234,3 +234,175 @@ LogicalResult MambaOp::inferReturnTypes(MLIRContext *, std::optional<Location> l
 }
 
 LogicalResult MambaOp::verify() { return verifyInferredType(*this); }
+
+//===----------------------------------------------------------------------===//
+// gated_rms_norm
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// An integer attribute of `dict`, or `fallback` when it is absent (a
+/// DefaultValuedAttr left at its default).
+int64_t integerAttr(DictionaryAttr dict, StringRef name, int64_t fallback) {
+  if (auto attr = dict ? dict.getAs<IntegerAttr>(name) : IntegerAttr())
+    return attr.getInt();
+  return fallback;
+}
+
+} // namespace
+
+LogicalResult GatedRMSNormOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                               ValueRange operands, DictionaryAttr dict,
+                                               OpaqueProperties, RegionRange,
+                                               SmallVectorImpl<Type> &types) {
+  const StringRef op = "gated_rms_norm";
+  auto x = shapeOf(operands[0]);
+  if (x.empty())
+    return emitOptionalError(loc, op, ": input must have rank ≥ 1 but has shape []");
+  SmallVector<std::string> names;
+  for (size_t dim = 0; dim < x.size(); ++dim)
+    names.push_back("input dim " + std::to_string(dim));
+  SmallVector<StringRef> meanings(names.begin(), names.end());
+  if (failed(checkShape(loc, op, "gate", operands[1], x, "the input's shape", meanings)))
+    return failure();
+  int64_t channels = x.back();
+  StringRef weightMeaning[] = {"the channel count (input's last dim)"};
+  if (failed(checkShape(loc, op, "weight", operands[2], {channels}, "[C]", weightMeaning)))
+    return failure();
+  int64_t group = integerAttr(dict, "group_size", 0);
+  if (group < 0 || (group > 0 && channels % group != 0))
+    return emitOptionalError(loc, op, ": group_size ", group,
+                             " must be 0 (one group) or divide the channel count ",
+                             channels);
+  types.push_back(operands[0].getType());
+  return success();
+}
+
+LogicalResult GatedRMSNormOp::verify() { return verifyInferredType(*this); }
+
+//===----------------------------------------------------------------------===//
+// mamba2 and hydra
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// The sizes of a Mamba-2-style block, read from its weights.
+struct BlockSizes {
+  int64_t model, inner, heads, groupStates; // d_model, d_inner, H, G·N
+};
+
+/// Checks the operands Mamba2 and Hydra share: input [B, L, d_model], in_proj
+/// [2·d_inner + directions·(2·G·N + H), d_model], conv1d [d_inner +
+/// directions·2·G·N, 1, K] + bias, dt_bias / A_log / D [H], norm.weight
+/// [d_inner], out_proj [d_model, d_inner]; d_inner comes from out_proj and H
+/// from A_log. `outProj` is the index of out_proj.weight, `norm` of
+/// norm.weight.
+FailureOr<BlockSizes> checkBlock(std::optional<Location> loc, StringRef op,
+                                 ValueRange operands, int64_t directions, int64_t ngroups,
+                                 size_t norm, size_t outProj) {
+  auto x = shapeOf(operands[0]);
+  if (x.size() != 3)
+    return emitOptionalError(loc, op, ": input must have rank 3 ([B, L, d_model]) but has "
+                             "shape ", shapeString(x));
+  if (ngroups < 1)
+    return emitOptionalError(loc, op, ": ngroups must be ≥ 1 but is ", ngroups);
+  BlockSizes sizes;
+  sizes.model = x[2];
+  auto out = shapeOf(operands[outProj]);
+  StringRef outMeaning[] = {"d_model (input dim 2)", ""};
+  if (failed(checkShape(loc, op, "out_proj.weight", operands[outProj], {sizes.model, -1},
+                        "[d_model, d_inner]", outMeaning)))
+    return failure();
+  sizes.inner = out[1];
+  auto aLog = shapeOf(operands[5]);
+  if (aLog.size() != 1)
+    return emitOptionalError(loc, op, ": A_log must have rank 1 ([nheads]) but has shape ",
+                             shapeString(aLog));
+  sizes.heads = aLog[0];
+  if (sizes.heads < 1 || sizes.inner % sizes.heads != 0)
+    return emitOptionalError(loc, op, ": d_inner (out_proj.weight dim 1 = ", sizes.inner,
+                             ") is not a multiple of nheads (A_log dim 0 = ", sizes.heads,
+                             ")");
+  if (sizes.heads % ngroups != 0 || sizes.inner % ngroups != 0)
+    return emitOptionalError(loc, op, ": ngroups ", ngroups,
+                             " must divide nheads (A_log dim 0 = ", sizes.heads,
+                             ") and d_inner (", sizes.inner, ")");
+  auto conv = shapeOf(operands[2]);
+  if (conv.size() != 3)
+    return emitOptionalError(loc, op, ": conv1d.weight must have rank 3 ([conv_dim, 1, "
+                             "d_conv]) but has shape ", shapeString(conv));
+  int64_t extra = conv[0] - sizes.inner; // directions·2·G·N
+  if (extra <= 0 || extra % (2 * directions * ngroups) != 0)
+    return emitOptionalError(loc, op, ": conv1d.weight dim 0 is ", conv[0],
+                             " but must be d_inner (", sizes.inner, ") + ", 2 * directions,
+                             "·ngroups·d_state with ngroups ", ngroups);
+  sizes.groupStates = extra / (2 * directions);
+  StringRef convMeaning[] = {"", "the depthwise group size", ""};
+  if (failed(checkShape(loc, op, "conv1d.weight", operands[2], {conv[0], 1, -1},
+                        "[conv_dim, 1, d_conv]", convMeaning)))
+    return failure();
+  StringRef convDim[] = {"conv_dim (conv1d.weight dim 0)"};
+  if (failed(checkShape(loc, op, "conv1d.bias", operands[3], {conv[0]}, "[conv_dim]",
+                        convDim)))
+    return failure();
+  int64_t projected = 2 * sizes.inner + directions * (2 * sizes.groupStates + sizes.heads);
+  StringRef inMeaning[] = {directions == 1 ? "2·d_inner + 2·ngroups·d_state + nheads"
+                                           : "2·d_inner + 4·ngroups·d_state + 2·nheads",
+                           "d_model (input dim 2)"};
+  if (failed(checkShape(loc, op, "in_proj.weight", operands[1], {projected, sizes.model},
+                        "[d_in_proj, d_model]", inMeaning)))
+    return failure();
+  StringRef headMeaning[] = {"nheads (A_log dim 0)"};
+  if (failed(checkShape(loc, op, "dt_bias", operands[4], {sizes.heads}, "[nheads]",
+                        headMeaning)) ||
+      failed(checkShape(loc, op, "D", operands[6], {sizes.heads}, "[nheads]", headMeaning)))
+    return failure();
+  StringRef innerMeaning[] = {"d_inner (out_proj.weight dim 1)"};
+  if (failed(checkShape(loc, op, "norm.weight", operands[norm], {sizes.inner}, "[d_inner]",
+                        innerMeaning)))
+    return failure();
+  return sizes;
+}
+
+} // namespace
+
+LogicalResult Mamba2Op::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                         ValueRange operands, DictionaryAttr dict,
+                                         OpaqueProperties, RegionRange,
+                                         SmallVectorImpl<Type> &types) {
+  if (operands.size() != 9)
+    return emitOptionalError(loc, "mamba2: needs the input and 8 parameters");
+  if (failed(checkBlock(loc, "mamba2", operands, 1, integerAttr(dict, "ngroups", 1),
+                        /*norm=*/7, /*outProj=*/8)))
+    return failure();
+  types.push_back(operands[0].getType());
+  return success();
+}
+
+LogicalResult Mamba2Op::verify() { return verifyInferredType(*this); }
+
+LogicalResult HydraOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                        ValueRange operands, DictionaryAttr dict,
+                                        OpaqueProperties, RegionRange,
+                                        SmallVectorImpl<Type> &types) {
+  const StringRef op = "hydra";
+  if (operands.size() != 10)
+    return emitOptionalError(loc, op, ": needs the input and 9 parameters");
+  auto sizes = checkBlock(loc, op, operands, 2, integerAttr(dict, "ngroups", 1),
+                          /*norm=*/8, /*outProj=*/9);
+  if (failed(sizes))
+    return failure();
+  // padding d_conv/2 on both sides keeps L outputs only for an odd kernel.
+  int64_t kernel = shapeOf(operands[2])[2];
+  if (kernel % 2 == 0)
+    return emitOptionalError(loc, op, ": d_conv (conv1d.weight dim 2) must be odd for the "
+                             "centred convolution but is ", kernel);
+  StringRef fcMeaning[] = {"nheads (A_log dim 0)", "d_inner (out_proj.weight dim 1)"};
+  if (failed(checkShape(loc, op, "fc_D.weight", operands[7], {sizes->heads, sizes->inner},
+                        "[nheads, d_inner]", fcMeaning)))
+    return failure();
+  types.push_back(operands[0].getType());
+  return success();
+}
+
+LogicalResult HydraOp::verify() { return verifyInferredType(*this); }

@@ -5,15 +5,20 @@
 include "mlir/Pass/PassBase.td"
 
 def LoomDecompose : Pass<"loom-decompose", "::loom::ModelOp"> {
-  let summary = "Expand block ops (mamba) into the layer ops they are made of";
+  let summary = "Expand block ops (mamba, mamba2, hydra) into the layer ops they are made of";
   let description = [{
     `loom.mamba` becomes in_proj (linear), a causal depthwise conv1d (padding
     d_conv − 1, then the first L outputs), silu, x_proj, dt_proj,
     `loom.selective_scan` with the silu(z) gate and dt_proj.bias as its
     delta_bias, and out_proj, with the transposes between the [B, L, C]
     layout of the projections and the [B, C, L] layout of the convolution and
-    the scan. Each new op is named `<layer>.<part>` (`blocks.0.mixer.scan`),
-    so knobs can address it.
+    the scan. `loom.mamba2` becomes in_proj, a causal depthwise conv1d + silu
+    over its xBC part, `loom.ssd_scan` (D, dt_bias, softplus),
+    `loom.gated_rms_norm` (norm after the gate, one group per ngroups) and
+    out_proj; `loom.hydra` likewise with a centred convolution, a forward and
+    a reversed shifted `loom.ssd_scan`, the skip x·(fc_D(x) + D) and
+    `loom.gated_rms_norm` with the norm before the gate. Each new op is named
+    `<layer>.<part>` (`blocks.0.mixer.scan`), so knobs can address it.
   }];
 }
 

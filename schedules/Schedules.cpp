@@ -184,6 +184,7 @@ const RegistryEntry registry[] = {
     {"loom.mask_upsample", pointwiseCpu, pointwiseCuda},
     {"loom.selective_scan", selectiveScanCpu, selectiveScanCuda},
     {"loom.ssd_scan", ssdScanCpu, ssdScanCuda},
+    {"loom.gated_rms_norm", rowReductionCpu, rowReductionCuda},
     {"loom.hyper_kernel", hyperKernelCpu, hyperKernelCuda},
     {"loom.hyper_zzw", hyperZZWCpu, hyperZZWCuda},
     {"loom.fold_batch_norm_weight", pointwiseCpu, pointwiseCuda},

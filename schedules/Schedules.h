@@ -100,6 +100,8 @@ void scheduleSelectiveScanCuda(const SelectiveScanFuncs &funcs,
                                const ScheduleContext &context);
 void scheduleSSDScanCpu(const SSDScanFuncs &funcs, const ScheduleContext &context);
 void scheduleSSDScanCuda(const SSDScanFuncs &funcs, const ScheduleContext &context);
+void scheduleGatedRMSNormCpu(const NormFuncs &funcs, const ScheduleContext &context);
+void scheduleGatedRMSNormCuda(const NormFuncs &funcs, const ScheduleContext &context);
 /// Ops whose result is a pure function of their inputs, one output element
 /// at a time: activations, add/mul, batch_norm (inference), pooling,
 /// embedding and the data movement ops. Only `stored` needs a schedule.

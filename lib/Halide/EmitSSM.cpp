@@ -130,4 +130,50 @@ SSDScanFuncs emitSSDScan(const Tensor &x, const Tensor &dt, const Tensor &a,
   return funcs;
 }
 
+NormFuncs emitGatedRMSNorm(const Tensor &input, const Tensor &gate, const Tensor &weight,
+                           int64_t groupSize, bool normBeforeGate, double eps,
+                           const std::string &name) {
+  int rank = input.rank();
+  std::vector<Var> all = makeVars(rank, {"i"}); // PyTorch order
+  Var last = all.back();
+  std::vector<Var> rows; // Halide order, all but the last
+  for (int dim = rank - 2; dim >= 0; --dim)
+    rows.push_back(all[dim]);
+  int64_t channels = input.shape.back();
+  if (groupSize == 0)
+    groupSize = channels;
+  // Element i of the row at `rows`, in Halide order, as the norm sees it.
+  auto element = [&](const Tensor &tensor, Expr i) {
+    std::vector<Expr> args = {i};
+    args.insert(args.end(), rows.begin(), rows.end());
+    return tensor.func(args);
+  };
+  auto normalized = [&](Expr i) {
+    Expr value = element(input, i);
+    return normBeforeGate ? value : value * silu(element(gate, i));
+  };
+
+  NormFuncs funcs;
+  funcs.reduction = RDom(0, static_cast<int>(groupSize), name + "_r");
+  // One sum of squares per (group, row).
+  Var group("g");
+  std::vector<Var> sumArgs = {group};
+  sumArgs.insert(sumArgs.end(), rows.begin(), rows.end());
+  Func squares(name + "_sum_squares");
+  squares(sumArgs) = 0.0f;
+  Expr value = normalized(group * static_cast<int>(groupSize) + funcs.reduction.x);
+  squares(sumArgs) += value * value;
+
+  std::vector<Expr> rowSum = {last / static_cast<int>(groupSize)};
+  rowSum.insert(rowSum.end(), rows.begin(), rows.end());
+  Expr meanSquare = squares(rowSum) / static_cast<float>(groupSize);
+  Expr y = normalized(last) / sqrt(meanSquare + static_cast<float>(eps)) * weight.at({last});
+  if (normBeforeGate)
+    y *= silu(element(gate, last));
+  funcs.result = Func(name);
+  define(funcs.result, all, y);
+  funcs.sums = {squares};
+  return funcs;
+}
+
 } // namespace loom

@@ -1,4 +1,5 @@
-// Halide algorithms of the state-space ops (LoomSSM.td): the selective scan.
+// Halide algorithms of the state-space ops (LoomSSM.td): the selective scans
+// and the gated RMSNorm of the Mamba-2 and Hydra blocks.
 #ifndef LOOM_HALIDE_EMITSSM_H
 #define LOOM_HALIDE_EMITSSM_H
 
@@ -21,6 +22,14 @@ SSDScanFuncs emitSSDScan(const Tensor &x, const Tensor &dt, const Tensor &a,
                          const Tensor &b, const Tensor &c, const Tensor *d, const Tensor *z,
                          const Tensor *dtBias, bool dtSoftplus, bool aIsLog, bool reverse,
                          bool shift, const std::string &name);
+
+/// mamba_ssm's gated RMSNorm over the last dimension in groups of
+/// `groupSize` channels (0: one group): the norm of x·silu(z), or with
+/// `normBeforeGate` the norm of x times silu(z). `sums` holds one Func, the
+/// sum of squares per (group, row...) in Halide order.
+NormFuncs emitGatedRMSNorm(const Tensor &input, const Tensor &gate, const Tensor &weight,
+                           int64_t groupSize, bool normBeforeGate, double eps,
+                           const std::string &name);
 
 } // namespace loom
 

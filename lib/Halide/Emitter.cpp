@@ -336,6 +336,14 @@ LogicalResult Lowering::emit(Operation *op) {
         func = funcs.result;
         opFuncs[op] = funcs;
       })
+      .Case([&](GatedRMSNormOp norm) {
+        NormFuncs funcs = emitGatedRMSNorm(
+            tensor(norm.getInput()), tensor(norm.getGate()), tensor(norm.getWeight()),
+            int64_t(norm.getGroupSize()), norm.getNormBeforeGate(),
+            norm.getEps().convertToDouble(), name);
+        func = funcs.result;
+        opFuncs[op] = funcs;
+      })
       .Case([&](HyperKernelOp hyper) {
         std::vector<Tensor> params;
         for (Value param : hyper.getParams())
@@ -478,6 +486,10 @@ LogicalResult Lowering::schedule(Operation *op) {
       .Case([&](SSDScanOp) {
         auto &scan = std::get<SSDScanFuncs>(funcs);
         cpu ? scheduleSSDScanCpu(scan, context) : scheduleSSDScanCuda(scan, context);
+      })
+      .Case([&](GatedRMSNormOp) {
+        auto &norm = std::get<NormFuncs>(funcs);
+        cpu ? scheduleGatedRMSNormCpu(norm, context) : scheduleGatedRMSNormCuda(norm, context);
       })
       .Case([&](NestedFFNOp) {
         auto &ffn = std::get<NestedFFNFuncs>(funcs);

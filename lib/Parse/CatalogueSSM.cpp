@@ -167,6 +167,129 @@ FailureOr<Value> buildMamba(LayerBuilder &b, ValueRange x, const Arguments &args
   return b.create("mamba", operands);
 }
 
+namespace {
+
+struct ParamSpec {
+  const char *name;
+  SmallVector<int64_t, 3> shape;
+  const char *init;
+  int64_t fanIn;
+};
+
+/// The common keywords of mamba2 and hydra and what they make.
+struct BlockArgs {
+  int64_t model, inner, heads, groups, states, kernel;
+};
+
+FailureOr<BlockArgs> blockArgs(LayerBuilder &b, Value x, const Arguments &args,
+                               StringRef op) {
+  if (failed(b.requireRank(x, 3, "[B, L, d_model]")))
+    return failure();
+  BlockArgs a;
+  a.model = shapeOf(x)[2];
+  a.inner = args.integer("expand") * a.model;
+  a.states = args.integer("d_state");
+  a.kernel = args.integer("d_conv");
+  a.groups = args.integer("ngroups");
+  int64_t headdim = args.integer("headdim");
+  if (a.inner % headdim != 0) {
+    b.emitError() << op << ": d_inner = expand·d_model = " << a.inner
+                  << " is not a multiple of headdim " << headdim;
+    return failure();
+  }
+  a.heads = a.inner / headdim;
+  if (a.heads % a.groups != 0) {
+    b.emitError() << op << ": nheads = d_inner / headdim = " << a.heads
+                  << " is not a multiple of ngroups " << a.groups;
+    return failure();
+  }
+  return a;
+}
+
+FailureOr<Value> buildBlock(LayerBuilder &b, Value x, ArrayRef<ParamSpec> specs,
+                            StringRef op, int64_t groups) {
+  SmallVector<Value> operands = {x};
+  for (const ParamSpec &spec : specs) {
+    auto param = b.param(spec.name, spec.shape, spec.init, spec.fanIn);
+    if (failed(param))
+      return failure();
+    operands.push_back(*param);
+  }
+  Builder &builder = b.builder();
+  NamedAttribute attrs[] = {
+      builder.getNamedAttr("ngroups", builder.getI64IntegerAttr(groups))};
+  return b.create(op, operands, attrs);
+}
+
+} // namespace
+
+FailureOr<Value> buildMamba2(LayerBuilder &b, ValueRange x, const Arguments &args) {
+  auto a = blockArgs(b, x[0], args, "mamba2");
+  if (failed(a))
+    return failure();
+  int64_t convDim = a->inner + 2 * a->groups * a->states;
+  // Mamba2.state_dict() lists dt_bias, A_log, D, then in_proj, conv1d, norm,
+  // out_proj; the op takes them in data-flow order.
+  ParamSpec specs[] = {
+      {"in_proj.weight", {2 * a->inner + 2 * a->groups * a->states + a->heads, a->model},
+       "fan_in", a->model},
+      {"conv1d.weight", {convDim, 1, a->kernel}, "fan_in", a->kernel},
+      {"conv1d.bias", {convDim}, "fan_in", a->kernel},
+      {"dt_bias", {a->heads}, "zeros", 1},
+      {"A_log", {a->heads}, "fan_in", 1},
+      {"D", {a->heads}, "ones", 1},
+      {"norm.weight", {a->inner}, "ones", 1},
+      {"out_proj.weight", {a->model, a->inner}, "fan_in", a->inner},
+  };
+  return buildBlock(b, x[0], specs, "mamba2", a->groups);
+}
+
+FailureOr<Value> buildHydra(LayerBuilder &b, ValueRange x, const Arguments &args) {
+  auto a = blockArgs(b, x[0], args, "hydra");
+  if (failed(a))
+    return failure();
+  if (a->kernel % 2 == 0) {
+    b.emitError() << "hydra: d_conv must be odd (the convolution is centred, padding "
+                     "d_conv/2) but is "
+                  << a->kernel;
+    return failure();
+  }
+  int64_t convDim = a->inner + 4 * a->groups * a->states;
+  ParamSpec specs[] = {
+      {"in_proj.weight", {2 * a->inner + 4 * a->groups * a->states + 2 * a->heads, a->model},
+       "fan_in", a->model},
+      {"conv1d.weight", {convDim, 1, a->kernel}, "fan_in", a->kernel},
+      {"conv1d.bias", {convDim}, "fan_in", a->kernel},
+      {"dt_bias", {a->heads}, "zeros", 1},
+      {"A_log", {a->heads}, "zeros", 1},
+      {"D", {a->heads}, "ones", 1},
+      {"fc_D.weight", {a->heads, a->inner}, "fan_in", a->inner},
+      {"norm.weight", {a->inner}, "ones", 1},
+      {"out_proj.weight", {a->model, a->inner}, "fan_in", a->inner},
+  };
+  return buildBlock(b, x[0], specs, "hydra", a->groups);
+}
+
+FailureOr<Value> buildGatedRMSNorm(LayerBuilder &b, ValueRange x, const Arguments &args) {
+  if (shapeOf(x[0]).empty()) {
+    b.emitError() << "gated_rms_norm: input must have rank ≥ 1 ([..., C]) but has shape []";
+    return failure();
+  }
+  int64_t channels = shapeOf(x[0]).back();
+  auto weight = b.param("weight", {channels}, "ones", 1);
+  if (failed(weight))
+    return failure();
+  Builder &builder = b.builder();
+  NamedAttribute attrs[] = {
+      builder.getNamedAttr("group_size",
+                           builder.getI64IntegerAttr(args.integer("group_size"))),
+      builder.getNamedAttr("norm_before_gate",
+                           builder.getBoolAttr(args.boolean("norm_before_gate"))),
+      builder.getNamedAttr("eps", builder.getF64FloatAttr(args.number("eps"))),
+  };
+  return b.create("gated_rms_norm", {x[0], x[1], *weight}, attrs);
+}
+
 FailureOr<Value> buildTiedLinear(LayerBuilder &b, ValueRange x, const Arguments &args) {
   auto weight = b.existingParam(args.string("weight"));
   if (failed(weight))

@@ -1,4 +1,5 @@
-// Language builders of the state-space ops (selective_scan, mamba).
+// Language builders of the state-space ops (selective_scan, ssd_scan, mamba,
+// mamba2, hydra, gated_rms_norm).
 #ifndef LOOM_PARSE_CATALOGUESSM_H
 #define LOOM_PARSE_CATALOGUESSM_H
 
@@ -24,6 +25,19 @@ mlir::FailureOr<mlir::Value> buildHydraScan(LayerBuilder &b, mlir::ValueRange x,
 /// mamba_ssm's `Mamba` module, under the same names.
 mlir::FailureOr<mlir::Value> buildMamba(LayerBuilder &b, mlir::ValueRange x,
                                         const Arguments &args);
+/// `mamba2(x, d_state=128, d_conv=4, expand=2, headdim=64, ngroups=1)`: the
+/// parameters of mamba_ssm's `Mamba2` module (rmsnorm, D per head, no biases
+/// in the projections), under the same names.
+mlir::FailureOr<mlir::Value> buildMamba2(LayerBuilder &b, mlir::ValueRange x,
+                                         const Arguments &args);
+/// `hydra(x, d_state=64, d_conv=7, expand=2, headdim=64, ngroups=1)`: the
+/// parameters of goombalab/hydra's `Hydra` module, under the same names.
+mlir::FailureOr<mlir::Value> buildHydra(LayerBuilder &b, mlir::ValueRange x,
+                                        const Arguments &args);
+/// `gated_rms_norm(x, z, group_size=0, norm_before_gate=false, eps=1e-5)`:
+/// mamba_ssm's RMSNormGated; parameter `weight` [C].
+mlir::FailureOr<mlir::Value> buildGatedRMSNorm(LayerBuilder &b, mlir::ValueRange x,
+                                               const Arguments &args);
 
 /// `tied_linear(x, weight="embedding.weight")`: x · Wᵀ with the weight of an
 /// earlier layer (a language model's head tied to its embedding); owns no
