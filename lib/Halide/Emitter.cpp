@@ -19,6 +19,7 @@
 #include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <map>
 #include <optional>
 #include <variant>
 
@@ -136,7 +137,7 @@ private:
 
   // Segmentation (Segments.h): values computed as a segment's output.
   llvm::DenseSet<Value> materialized;
-  llvm::DenseMap<Value, Halide::ImageParam> imageParamOf;
+  std::map<std::string, Halide::ImageParam> imageParamByName;
   std::vector<Operation *> segmentOps;
   std::vector<Segment> segments;
   std::optional<Halide::ImageParam> segmentInput;
@@ -533,21 +534,30 @@ LogicalResult Lowering::sealSegment(Operation *last, bool final) {
   Segment segment;
   segment.name = identifierFor(model.getSymName()) + "_segment_" +
                  std::to_string(segments.size());
-  std::vector<Halide::ExternFuncArgument> callArguments;
-  if (segmentInput) {
-    segment.arguments.push_back(*segmentInput);
-    callArguments.push_back(previousCall);
-  }
-  llvm::SetVector<Value> read;
-  for (Operation *op : segmentOps)
-    for (Value operand : op->getOperands())
-      if (imageParamOf.count(operand))
-        read.insert(operand);
-  for (Value value : read) {
-    segment.arguments.push_back(imageParamOf[value]);
-    callArguments.push_back(imageParamOf[value]);
-  }
   segment.pipeline = Halide::Pipeline(result);
+  // The segment's arguments are whatever its pipeline reads: the previous segment's result,
+  // inputs and parameters (also those of weight-only stages such as folded batch norms,
+  // recomputed where they are used), and nested layers' widths. The call passes the same.
+  std::vector<Halide::ExternFuncArgument> callArguments;
+  for (const Halide::Argument &argument : segment.pipeline.infer_arguments()) {
+    if (segmentInput && argument.name == segmentInput->name()) {
+      segment.arguments.push_back(*segmentInput);
+      callArguments.push_back(previousCall);
+    } else if (auto image = imageParamByName.find(argument.name);
+               image != imageParamByName.end()) {
+      segment.arguments.push_back(image->second);
+      callArguments.push_back(image->second);
+    } else if (auto width = llvm::find_if(widthParams, [&](const Halide::Param<int32_t> &p) {
+                 return p.name() == argument.name;
+               });
+               width != widthParams.end()) {
+      segment.arguments.push_back(*width);
+      callArguments.push_back(Halide::Expr(*width));
+    } else {
+      return last->emitError() << "segment " << segment.name << " reads '" << argument.name
+                               << "', which is no argument of the model";
+    }
+  }
 
   // The call: an extern stage of the next segment's pipeline, computed whole
   // and dense, as the segment's output buffer constraints require.
@@ -578,10 +588,9 @@ LogicalResult Lowering::sealSegment(Operation *last, bool final) {
 FailureOr<LoweredModel> Lowering::run() {
   plan();
   Block &body = model.getBody().front();
-  // Nested layers' width arguments and the sparse ops' site lists (shared by every layer of
-  // a resolution) span the whole model; segments do not pass them along yet, so such models
-  // stay one pipeline.
-  bool spansSegments = !granularityLayers(model).empty();
+  // The sparse ops' site lists, shared by every layer of a resolution, span the whole model;
+  // segments do not pass them along, so sparse models stay one pipeline.
+  bool spansSegments = false;
   for (Operation &op : body) {
     StringRef name = op.getName().getStringRef();
     spansSegments |= name.starts_with("loom.sparse_") || name.starts_with("loom.mask_");
@@ -615,7 +624,7 @@ FailureOr<LoweredModel> Lowering::run() {
                                  uniqueName(identifierFor(name)));
         constrainDense(param, halideExtents(shape));
         (isa<InputOp>(op) ? inputs : params).push_back(param);
-        imageParamOf[value] = param;
+        imageParamByName.emplace(param.name(), param);
         tensors[value] = Tensor{Halide::Func(param), shape};
         continue;
       }

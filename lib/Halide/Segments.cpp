@@ -35,6 +35,10 @@ std::vector<Operation *> loom::planSegmentCuts(Block &body, int64_t minOps,
     if (!isa<InputOp, ParamOp, OutputOp>(op))
       total += compileWeight(op);
   }
+  // Values computed from parameters alone (folded batch norms, merged kernels, input-free
+  // hyper-kernels) are no segment's output: a later segment recomputes them from the
+  // parameters it is passed, so they neither block a cut nor make one.
+  llvm::DenseSet<Value> fromInputs;
   llvm::DenseSet<Value> live;
   llvm::DenseMap<int64_t, std::vector<Value>> dyingAt; // last use -> values
   int64_t sinceCut = 0, seen = 0;
@@ -42,8 +46,12 @@ std::vector<Operation *> loom::planSegmentCuts(Block &body, int64_t minOps,
     int64_t here = position[&op];
     for (Value dead : dyingAt.lookup(here))
       live.erase(dead);
+    if (isa<InputOp>(op))
+      fromInputs.insert(op.getResult(0));
     if (isa<InputOp, ParamOp, OutputOp>(op))
       continue;
+    if (llvm::any_of(op.getOperands(), [&](Value v) { return fromInputs.contains(v); }))
+      fromInputs.insert(op.getResult(0));
     sinceCut += compileWeight(op);
     seen += compileWeight(op);
     Value result = op.getResult(0);
@@ -53,7 +61,7 @@ std::vector<Operation *> loom::planSegmentCuts(Block &body, int64_t minOps,
       lastUse = std::max(lastUse, position.lookup(user));
       feedsOutput |= isa<OutputOp>(user);
     }
-    if (lastUse > here) {
+    if (lastUse > here && fromInputs.contains(result)) {
       live.insert(result);
       dyingAt[lastUse].push_back(result);
     }

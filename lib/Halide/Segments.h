@@ -24,8 +24,8 @@ constexpr int64_t kDefaultSegmentOps = 48;
 /// The ops after which the model is cut: each one is reached after ops of
 /// the current segment that weigh at least `minOps` (a fused elementwise op
 /// weighs 1, any other op 4: a loop nest of its own), and its result is the only value
-/// that ops after it (loom.output included) read, besides inputs and
-/// parameters. `canCut(value)` vetoes values that cannot be a segment's
+/// that ops after it (loom.output included) read, besides inputs, parameters
+/// and values computed from parameters alone (recomputed where used). `canCut(value)` vetoes values that cannot be a segment's
 /// output. No cut leaves less than `minOps` to the last segment.
 std::vector<mlir::Operation *>
 planSegmentCuts(mlir::Block &body, int64_t minOps,
