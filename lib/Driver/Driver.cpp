@@ -263,8 +263,10 @@ int buildArtifact(const CompileOptions &options, const ResolvedTarget &target,
   std::string fnName = model.name + "_halide";
   std::string pipelinePrefix = scratch.file(model.name + "_pipeline");
   try {
-    lowered.pipeline.compile_to_static_library(pipelinePrefix, lowered.arguments, fnName,
-                                               target.halide);
+    compileSegmented(lowered.pipeline, lowered.arguments, fnName, lowered.segments,
+                     target.halide)
+        .compile({{Halide::OutputFileType::static_library, pipelinePrefix + ".a"},
+                  {Halide::OutputFileType::c_header, pipelinePrefix + ".h"}});
   } catch (const Halide::Error &error) {
     return fail(fmt::format("Halide could not compile model '{}': {}", model.name,
                             error.what()));
@@ -430,7 +432,8 @@ int compile(const CompileOptions &options) {
     return 1;
 
   TimingScope lowerTiming = rootTiming.nest("lower to Halide");
-  FailureOr<LoweredModel> lowered = lowerModelToHalide(model, target->halide);
+  FailureOr<LoweredModel> lowered = lowerModelToHalide(model, target->halide,
+                         options.segmentOps.value_or(kDefaultSegmentOps));
   if (failed(lowered))
     return 1;
   lowerTiming.stop();
@@ -444,25 +447,29 @@ int compile(const CompileOptions &options) {
   try {
     if (options.emit == "stmt" || options.emit == "html") {
       std::string file = scratch.file("model.stmt");
-      lowered->pipeline.compile_to_lowered_stmt(
-          file, lowered->arguments,
-          options.emit == "stmt" ? Halide::StmtOutputFormat::Text
-                                 : Halide::StmtOutputFormat::HTML,
-          target->halide);
+      // No function name, as Pipeline::compile_to_lowered_stmt: Halide names
+      // the function (and its closures) after the first output.
+      compileSegmented(lowered->pipeline, lowered->arguments, "", lowered->segments,
+                       target->halide)
+          .compile({{options.emit == "stmt" ? Halide::OutputFileType::stmt
+                                            : Halide::OutputFileType::stmt_html,
+                     file}});
       return publish(file, options.outputPath);
     }
     if (options.emit == "asm") {
       std::string file = scratch.file("model.s");
-      lowered->pipeline.compile_to_assembly(file, lowered->arguments, fnName,
-                                            target->halide);
+      compileSegmented(lowered->pipeline, lowered->arguments, fnName, lowered->segments,
+                       target->halide)
+          .compile({{Halide::OutputFileType::assembly, file}});
       return publish(file, options.outputPath);
     }
     if (options.emit == "obj") {
       if (options.outputPath == "-")
         return fail("--emit=obj needs an output file: pass -o FILE");
       std::string file = scratch.file("model.o");
-      lowered->pipeline.compile_to_object(file, lowered->arguments, fnName,
-                                          target->halide);
+      compileSegmented(lowered->pipeline, lowered->arguments, fnName, lowered->segments,
+                       target->halide)
+          .compile({{Halide::OutputFileType::object, file}});
       return publish(file, options.outputPath);
     }
   } catch (const Halide::Error &error) {

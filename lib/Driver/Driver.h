@@ -23,6 +23,10 @@ struct CompileOptions {
   bool fuse = true;
   /// Run loom-reparameterize (batch norm folding, branch merging).
   bool reparameterize = true;
+  /// Ops per Halide pipeline of a long model (0: one pipeline); see
+  /// lib/Halide/Segments.h.
+  /// Unset: kDefaultSegmentOps.
+  std::optional<int64_t> segmentOps;
 };
 
 /// Runs the whole compilation; diagnostics go to stderr. Returns the process

@@ -9,14 +9,18 @@
 #include "schedules/HyperSchedules.h"
 #include "lib/Halide/EmitNested.h"
 #include "dialect/LoomNested.h"
+#include "lib/Halide/Segments.h"
 #include "schedules/ScheduleUtil.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <map>
+#include <optional>
 #include <variant>
 
 using namespace mlir;
@@ -85,8 +89,9 @@ void constrainDense(Dimensioned &&buffer, const std::vector<int64_t> &extents) {
 
 class Lowering {
 public:
-  Lowering(ModelOp model, const Halide::Target &target)
+  Lowering(ModelOp model, const Halide::Target &target, int64_t segmentOps)
       : model(model), target(target), scheduleTarget(scheduleTargetOf(target)),
+        segmentLimit(segmentOps),
         sparse(target, scheduleTarget, [this](Value value) -> const Tensor & {
           return tensor(value);
         }, [this](StringRef base) { return uniqueName(base); }) {}
@@ -101,6 +106,7 @@ private:
   std::string uniqueName(StringRef base);
   LogicalResult emit(Operation *op);
   LogicalResult schedule(Operation *op);
+  LogicalResult sealSegment(Operation *last, bool final);
   ScheduleContext contextFor(Value stored, KnobValues knobs) const;
 
   const Tensor &tensor(Value value) const { return tensors.find(value)->second; }
@@ -111,6 +117,7 @@ private:
   ModelOp model;
   Halide::Target target;
   ScheduleTarget scheduleTarget;
+  int64_t segmentLimit;
 
   llvm::DenseMap<Operation *, Role> roles;
   /// Anchor -> the value whose Func it stores.
@@ -127,6 +134,14 @@ private:
   unsigned counter = 0;
   /// Sparse ops and the elementwise ops over their compact values.
   SparseLowering sparse;
+
+  // Segmentation (Segments.h): values computed as a segment's output.
+  llvm::DenseSet<Value> materialized;
+  std::map<std::string, Halide::ImageParam> imageParamByName;
+  std::vector<Operation *> segmentOps;
+  std::vector<Segment> segments;
+  std::optional<Halide::ImageParam> segmentInput;
+  Halide::Func previousCall;
 };
 
 void Lowering::plan() {
@@ -159,7 +174,6 @@ void Lowering::plan() {
     });
     roles[&op] = elementwiseUsers ? Role::Inline : Role::Root;
   }
-  llvm::DenseSet<Value> materialized;
   for (auto &[op, role] : roles) {
     if (role == Role::Anchor)
       materialized.insert(storedValue[op]);
@@ -507,9 +521,98 @@ LogicalResult Lowering::schedule(Operation *op) {
   return success();
 }
 
+/// Ends the current segment at `last`: its ops become a pipeline of their
+/// own whose output is `last`'s result, and later ops read that result from
+/// an ImageParam (or, after the `final` cut, from the extern stage that
+/// calls the segment in the model's pipeline).
+LogicalResult Lowering::sealSegment(Operation *last, bool final) {
+  for (Operation *op : segmentOps)
+    if (failed(schedule(op)))
+      return failure();
+  Value boundary = last->getResult(0);
+  std::vector<int64_t> shape = shapeOf(boundary);
+  std::vector<int64_t> extents = halideExtents(shape);
+  Halide::Func result = tensor(boundary).func;
+  if (roles.lookup(last) == Role::Inline) {
+    FailureOr<KnobValues> knobs = knobValuesFor(last, scheduleTarget);
+    if (failed(knobs))
+      return failure();
+    ScheduleContext context = contextFor(boundary, *knobs);
+    scheduleTarget == ScheduleTarget::Cpu ? scheduleElementwiseCpu(context)
+                                          : scheduleElementwiseCuda(context);
+  }
+  constrainDense(result.output_buffer(), extents);
+
+  Segment segment;
+  segment.name = identifierFor(model.getSymName()) + "_segment_" +
+                 std::to_string(segments.size());
+  segment.pipeline = Halide::Pipeline(result);
+  // The segment's arguments are whatever its pipeline reads: the previous segment's result,
+  // inputs and parameters (also those of weight-only stages such as folded batch norms,
+  // recomputed where they are used), and nested layers' widths. The call passes the same.
+  std::vector<Halide::ExternFuncArgument> callArguments;
+  for (const Halide::Argument &argument : segment.pipeline.infer_arguments()) {
+    if (segmentInput && argument.name == segmentInput->name()) {
+      segment.arguments.push_back(*segmentInput);
+      callArguments.push_back(previousCall);
+    } else if (auto image = imageParamByName.find(argument.name);
+               image != imageParamByName.end()) {
+      segment.arguments.push_back(image->second);
+      callArguments.push_back(image->second);
+    } else if (auto width = llvm::find_if(widthParams, [&](const Halide::Param<int32_t> &p) {
+                 return p.name() == argument.name;
+               });
+               width != widthParams.end()) {
+      segment.arguments.push_back(*width);
+      callArguments.push_back(Halide::Expr(*width));
+    } else {
+      return last->emitError() << "segment " << segment.name << " reads '" << argument.name
+                               << "', which is no argument of the model";
+    }
+  }
+
+  // The call: an extern stage of the next segment's pipeline, computed whole
+  // and dense, as the segment's output buffer constraints require.
+  Halide::Func call(uniqueName(segment.name + "_call"));
+  call.define_extern(segment.name, callArguments, halideType(boundary),
+                     static_cast<int>(shape.size()), Halide::NameMangling::C,
+                     scheduleTarget == ScheduleTarget::Cpu ? Halide::DeviceAPI::Host
+                                                           : Halide::DeviceAPI::CUDA);
+  call.compute_root();
+  for (size_t dim = 0; dim < extents.size(); ++dim)
+    call.bound(call.args()[dim], 0, static_cast<int>(extents[dim]));
+  previousCall = call;
+  segments.push_back(std::move(segment));
+  segmentOps.clear();
+
+  if (final) {
+    tensors[boundary] = Tensor{call, shape};
+    return success();
+  }
+  Halide::ImageParam input(halideType(boundary), static_cast<int>(shape.size()),
+                           uniqueName(segments.back().name + "_result"));
+  constrainDense(input, extents);
+  segmentInput = input;
+  tensors[boundary] = Tensor{Halide::Func(input), shape};
+  return success();
+}
+
 FailureOr<LoweredModel> Lowering::run() {
   plan();
   Block &body = model.getBody().front();
+  // The sparse ops' site lists, shared by every layer of a resolution, span the whole model;
+  // segments do not pass them along, so sparse models stay one pipeline.
+  bool spansSegments = false;
+  for (Operation &op : body) {
+    StringRef name = op.getName().getStringRef();
+    spansSegments |= name.starts_with("loom.sparse_") || name.starts_with("loom.mask_");
+  }
+  std::vector<Operation *> cuts =
+      planSegmentCuts(body, spansSegments ? 0 : segmentLimit, [&](Value value) {
+        Role role = roles.lookup(value.getDefiningOp());
+        return materialized.contains(value) || role == Role::Inline;
+      });
+  size_t nextCut = 0;
   std::vector<Halide::ImageParam> inputs, params;
   Operation *current = model;
   try {
@@ -533,6 +636,7 @@ FailureOr<LoweredModel> Lowering::run() {
                                  uniqueName(identifierFor(name)));
         constrainDense(param, halideExtents(shape));
         (isa<InputOp>(op) ? inputs : params).push_back(param);
+        imageParamByName.emplace(param.name(), param);
         tensors[value] = Tensor{Halide::Func(param), shape};
         continue;
       }
@@ -540,10 +644,14 @@ FailureOr<LoweredModel> Lowering::run() {
         continue;
       if (failed(emit(&op)))
         return failure();
+      segmentOps.push_back(&op);
+      if (nextCut < cuts.size() && cuts[nextCut] == &op &&
+          failed(sealSegment(&op, ++nextCut == cuts.size())))
+        return failure();
     }
-    for (Operation &op : body) {
-      current = &op;
-      if (!isa<InputOp, ParamOp, OutputOp>(op) && failed(schedule(&op)))
+    for (Operation *op : segmentOps) {
+      current = op;
+      if (failed(schedule(op)))
         return failure();
     }
 
@@ -578,6 +686,7 @@ FailureOr<LoweredModel> Lowering::run() {
 
     LoweredModel lowered;
     lowered.pipeline = Halide::Pipeline(outputs);
+    lowered.segments = std::move(segments);
     lowered.imageParams = inputs;
     lowered.imageParams.insert(lowered.imageParams.end(), params.begin(), params.end());
     for (auto &param : lowered.imageParams)
@@ -594,6 +703,7 @@ FailureOr<LoweredModel> Lowering::run() {
 } // namespace
 
 FailureOr<LoweredModel> loom::lowerModelToHalide(ModelOp model,
-                                                 const Halide::Target &target) {
-  return Lowering(model, target).run();
+                                                 const Halide::Target &target,
+                                                 int64_t segmentOps) {
+  return Lowering(model, target, segmentOps).run();
 }

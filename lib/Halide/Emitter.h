@@ -4,6 +4,7 @@
 #define LOOM_HALIDE_EMITTER_H
 
 #include "dialect/LoomDialect.h"
+#include "lib/Halide/Segments.h"
 #include "schedules/Schedules.h"
 
 #include "mlir/Support/LogicalResult.h"
@@ -25,6 +26,10 @@ struct LoweredModel {
   /// The same ImageParams as `arguments`, in the same order, to bind buffers
   /// for JIT runs (ImageParam::set, then pipeline.realize).
   std::vector<Halide::ImageParam> imageParams;
+  /// The pipelines of the earlier parts of a long model, called by extern
+  /// stages of `pipeline` (empty for most models); compile through
+  /// compileSegmented. JIT runs of `pipeline` alone need it empty.
+  std::vector<Segment> segments;
 };
 
 /// The schedule class of a Halide target: Cuda when it has a GPU feature.
@@ -34,8 +39,11 @@ ScheduleTarget scheduleTargetOf(const Halide::Target &target);
 /// static bounds (min 0, the tensor's extents, Halide dimension 0 = the last
 /// PyTorch dimension) and dense strides. Emits a diagnostic on the offending
 /// op (op->emitError) and fails for anything unsupported.
+/// Models of more than 2·segmentOps ops are cut into several pipelines
+/// (Segments.h); 0 keeps one pipeline.
 mlir::FailureOr<LoweredModel> lowerModelToHalide(loom::ModelOp model,
-                                                 const Halide::Target &target);
+                                                 const Halide::Target &target,
+                                                 int64_t segmentOps = kDefaultSegmentOps);
 
 } // namespace loom
 

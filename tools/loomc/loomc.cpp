@@ -36,6 +36,11 @@ int main(int argc, char **argv) {
   bool noReparameterize = false;
   app.add_flag("--no-reparameterize", noReparameterize,
                "Keep batch norms and parallel conv branches as written");
+  app.add_option("--segment-ops", options.segmentOps,
+                 "Cut a long model into Halide pipelines of about this many ops "
+                 "(a linear, conv2d, ... counts 4, a fused activation 1), which keeps compile time linear (default 48; "
+                 "0: one pipeline)")
+      ->check(CLI::NonNegativeNumber);
   CLI11_PARSE(app, argc, argv);
   if (random->count() > 0)
     options.randomSeed = randomSeed;
