@@ -3,7 +3,10 @@
 #include "lib/Driver/Driver.h"
 
 #include "lib/Driver/Artifacts.h"
+#include "lib/Driver/Graph.h"
+#include "lib/Driver/Progress.h"
 #include "lib/Halide/Emitter.h"
+#include "lib/Parse/Catalogue.h"
 #include "lib/Parse/Parser.h"
 #include "lib/Runtime/Safetensors.h"
 #include "lib/Transforms/Passes.h"
@@ -17,6 +20,7 @@
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Support/Timing.h"
 #include "llvm/ADT/ScopeExit.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
@@ -52,8 +56,18 @@ void appendSanitizerFlags(std::vector<std::string> &arguments) {
 #endif
 }
 
+/// The progress display of the compilation under way (null when none):
+/// every message to stderr first erases its status line.
+Progress *activeProgress = nullptr;
+
+void clearProgress() {
+  if (activeProgress)
+    activeProgress->clear();
+}
+
 /// Errors of the driver itself (not tied to a location in the spec).
 int fail(const std::string &message) {
+  clearProgress();
   llvm::errs() << "loomc: error: " << message << "\n";
   return 1;
 }
@@ -135,8 +149,19 @@ int publish(const std::string &from, const std::string &to) {
   return 0;
 }
 
+/// Copies what a tool wrote to `path` to our stderr, after erasing the
+/// progress line (so the tool's messages start on a line of their own).
+void forwardToolOutput(const std::string &path) {
+  auto buffer = llvm::MemoryBuffer::getFile(path);
+  if (buffer && (*buffer)->getBufferSize() > 0) {
+    clearProgress();
+    llvm::errs() << (*buffer)->getBuffer();
+  }
+}
+
 /// Runs a tool (the C++ compiler, ar); its output goes to our stderr.
-int runTool(const std::string &program, const std::vector<std::string> &arguments) {
+int runTool(const std::string &program, const std::vector<std::string> &arguments,
+            std::optional<llvm::StringRef> stdinPath = std::nullopt) {
   auto path = llvm::sys::findProgramByName(program);
   if (!path)
     return fail(fmt::format("cannot find '{}' on PATH (set LOOM_CXX to a C++ compiler)",
@@ -144,8 +169,21 @@ int runTool(const std::string &program, const std::vector<std::string> &argument
   std::vector<llvm::StringRef> argv = {*path};
   for (const std::string &argument : arguments)
     argv.push_back(argument);
+  // The tool's stdout and stderr go through a file, so that a progress line
+  // is erased before they are shown.
+  llvm::SmallString<128> outputPath;
+  bool captured = !llvm::sys::fs::createTemporaryFile("loomc-tool", "txt", outputPath);
+  auto removeOutput = llvm::make_scope_exit([&] {
+    if (captured)
+      llvm::sys::fs::remove(outputPath);
+  });
+  std::optional<llvm::StringRef> redirects[] = {
+      stdinPath, captured ? std::optional<llvm::StringRef>(outputPath) : std::nullopt,
+      captured ? std::optional<llvm::StringRef>(outputPath) : std::nullopt};
   std::string message;
-  int status = llvm::sys::ExecuteAndWait(*path, argv, std::nullopt, {}, 0, 0, &message);
+  int status = llvm::sys::ExecuteAndWait(*path, argv, std::nullopt, redirects, 0, 0, &message);
+  if (captured)
+    forwardToolOutput(std::string(outputPath));
   if (status != 0)
     return fail(fmt::format("'{} {}' failed{}{}", program, fmt::join(arguments, " "),
                             message.empty() ? "" : ": ", message));
@@ -250,26 +288,13 @@ OwningOpRef<ModuleOp> parseInput(const CompileOptions &options, llvm::SourceMgr 
 }
 
 /// Builds an executable, a static library or a shared library from the
-/// pipeline and the generated glue.
+/// pipeline's archive (Halide's static library) and the generated glue.
 int buildArtifact(const CompileOptions &options, const ResolvedTarget &target,
-                  LoweredModel &lowered, const ModelInterface &model,
-                  const ScratchDirectory &scratch) {
-  if (!target.linkableHere)
-    return fail(fmt::format("target '{}' cannot be linked on this machine; use "
-                            "--emit=obj, asm or stmt",
-                            options.target));
-  if (options.outputPath == "-")
-    return fail("--emit=" + options.emit + " needs an output file: pass -o FILE");
-  std::string fnName = model.name + "_halide";
-  std::string pipelinePrefix = scratch.file(model.name + "_pipeline");
-  try {
-    lowered.pipeline.compile_to_static_library(pipelinePrefix, lowered.arguments, fnName,
-                                               target.halide);
-  } catch (const Halide::Error &error) {
-    return fail(fmt::format("Halide could not compile model '{}': {}", model.name,
-                            error.what()));
-  }
-
+                  const std::string &pipelineArchive, const ModelInterface &model,
+                  const ScratchDirectory &scratch, Progress &progress,
+                  TimingScope &rootTiming) {
+  TimingScope glueTiming = progress.phase(rootTiming, "compile C++ glue",
+                                          "compiling the generated C++ glue");
   GlueOptions glue;
   glue.withMain = options.emit == "exe";
   glue.embedWeights = options.embedWeights;
@@ -293,7 +318,10 @@ int buildArtifact(const CompileOptions &options, const ResolvedTarget &target,
   if (int status = runTool(cxx, glueArguments))
     return status;
   objects.push_back(glueObject);
+  glueTiming.stop();
   if (options.embedWeights) {
+    TimingScope embedTiming =
+        progress.phase(rootTiming, "embed weights", "embedding " + *options.weightsPath);
     llvm::SmallString<256> absolute(*options.weightsPath);
     llvm::sys::fs::make_absolute(absolute);
     std::string asmPath = scratch.file("weights.s");
@@ -305,8 +333,9 @@ int buildArtifact(const CompileOptions &options, const ResolvedTarget &target,
     objects.push_back(weightsObject);
   }
 
-  std::string pipelineArchive = pipelinePrefix + ".a";
   std::string built = scratch.file("artifact");
+  TimingScope linkTiming =
+      progress.phase(rootTiming, "link", fmt::format("linking {}", options.outputPath));
   if (options.emit == "exe") {
     std::vector<std::string> arguments = objects;
     arguments.insert(arguments.end(), {pipelineArchive, LOOM_RUNTIME_LIBRARY, "-o", built,
@@ -332,15 +361,8 @@ int buildArtifact(const CompileOptions &options, const ResolvedTarget &target,
     if (!writeText(scriptPath, script))
       return fail("cannot write " + scriptPath);
     // `ar -M` reads its script from stdin.
-    auto ar = llvm::sys::findProgramByName("ar");
-    if (!ar)
-      return fail("cannot find 'ar' on PATH");
-    std::optional<llvm::StringRef> redirects[] = {llvm::StringRef(scriptPath), std::nullopt,
-                                                  std::nullopt};
-    std::string message;
-    if (llvm::sys::ExecuteAndWait(*ar, {*ar, "-M"}, std::nullopt, redirects, 0, 0,
-                                  &message) != 0)
-      return fail("ar -M failed to build the library archive " + message);
+    if (runTool("ar", {"-M"}, llvm::StringRef(scriptPath)) != 0)
+      return fail("ar -M failed to build the library archive");
   }
   if (int status = publish(built, options.outputPath))
     return status;
@@ -371,9 +393,60 @@ int buildArtifact(const CompileOptions &options, const ResolvedTarget &target,
 
 } // namespace
 
+/// Names the op's value kind in `--list-ops`: `<int>`, `<int|[int, int]>`, ...
+static std::string kindPlaceholder(const parse::KeywordSpec &keyword) {
+  using parse::ValueKind;
+  switch (keyword.kind) {
+  case ValueKind::Integer: return "<int>";
+  case ValueKind::IntegerOrPair: return "<int|[int, int]>";
+  case ValueKind::IntegerList: return "<[int, ...]>";
+  case ValueKind::Float: return "<float>";
+  case ValueKind::Bool: return "<bool>";
+  case ValueKind::String:
+    if (!keyword.choices.empty()) {
+      llvm::SmallVector<llvm::StringRef> choices;
+      keyword.choices.split(choices, ',');
+      std::vector<std::string> quoted;
+      for (llvm::StringRef choice : choices)
+        quoted.push_back("\"" + choice.trim().str() + "\"");
+      return "<" + llvm::join(quoted, "|") + ">";
+    }
+    return "<string>";
+  }
+  return "<value>";
+}
+
+void printOpCatalogue(llvm::raw_ostream &os) {
+  for (const parse::OpSpec &op : parse::allOps()) {
+    std::vector<std::string> arguments;
+    unsigned shown = op.maxTensors == parse::kVariadic ? op.minTensors : op.maxTensors;
+    for (unsigned i = 0; i < shown; ++i) {
+      std::string tensor = "t" + std::to_string(i + 1);
+      arguments.push_back(i < op.minTensors ? tensor : "[" + tensor + "]");
+    }
+    if (op.maxTensors == parse::kVariadic)
+      arguments.push_back("...");
+    for (const parse::KeywordSpec &keyword : op.keywords) {
+      std::string name = keyword.name.str();
+      switch (keyword.presence) {
+      case parse::KeywordSpec::Presence::Required:
+        arguments.push_back(name + "=" + kindPlaceholder(keyword));
+        break;
+      case parse::KeywordSpec::Presence::Defaulted:
+        arguments.push_back(name + "=" + keyword.defaultValue.str());
+        break;
+      case parse::KeywordSpec::Presence::Optional:
+        arguments.push_back("[" + name + "=" + kindPlaceholder(keyword) + "]");
+        break;
+      }
+    }
+    os << op.name << "(" << llvm::join(arguments, ", ") << ")\n";
+  }
+}
+
 int compile(const CompileOptions &options) {
-  static const char *emits[] = {"mlir", "scheduled", "stmt", "html", "asm",
-                                "obj",  "exe",       "lib",  "shared"};
+  static const char *emits[] = {"mlir", "scheduled", "dot", "stmt",   "html",
+                                "asm",  "obj",       "exe", "lib",    "shared"};
   if (!llvm::is_contained(emits, options.emit))
     return fail(fmt::format("unknown --emit={} (valid: {})", options.emit,
                             fmt::join(emits, ", ")));
@@ -386,6 +459,8 @@ int compile(const CompileOptions &options) {
     return fail("--embed-weights needs --weights FILE");
   if (options.weightsPath && options.randomSeed)
     return fail("--weights and --random-weights exclude each other");
+  if ((options.dotAfterPasses || options.dotShowParams) && options.emit != "dot")
+    return fail("--dot-after-passes and --dot-params apply to --emit=dot only");
 
   MLIRContext context;
   context.loadDialect<LoomDialect>();
@@ -395,81 +470,171 @@ int compile(const CompileOptions &options) {
   llvm::SourceMgr sources;
   SourceMgrDiagnosticHandler diagnostics(sources, &context);
 
+  // Every phase below is a scope of the --time-passes tree (MLIR's pass
+  // timing nests under "pass pipeline") and a step of the progress display.
+  // The timing report prints when `timing` is destroyed, after `progress`
+  // has erased its line.
   DefaultTimingManager timing;
   timing.setEnabled(options.timePasses);
   TimingScope rootTiming = timing.getRootScope();
+  Progress progress(options.progress);
+  activeProgress = &progress;
+  auto forgetProgress = llvm::make_scope_exit([] { activeProgress = nullptr; });
+  // Registered after `diagnostics`, so it runs first: it erases the status
+  // line and declines, and the source manager's handler prints.
+  DiagnosticEngine::HandlerID clearBeforeDiagnostic =
+      context.getDiagEngine().registerHandler([&](Diagnostic &) {
+        progress.clear();
+        return failure();
+      });
+  auto unregister = llvm::make_scope_exit(
+      [&] { context.getDiagEngine().eraseHandler(clearBeforeDiagnostic); });
 
-  TimingScope parseTiming = rootTiming.nest("parse");
+  TimingScope parseTiming =
+      progress.phase(rootTiming, "parse", fmt::format("parsing {}", options.inputPath));
   OwningOpRef<ModuleOp> module = parseInput(options, sources, context);
   if (!module)
     return 1;
   parseTiming.stop();
   if (options.emit == "mlir")
     return printModule(*module, options.outputPath);
+  // Checked once the input is known to be good, before the slow part.
+  bool linking = options.emit == "exe" || options.emit == "lib" || options.emit == "shared";
+  if (linking && !target->linkableHere)
+    return fail(fmt::format("target '{}' cannot be linked on this machine; use "
+                            "--emit=obj, asm or stmt",
+                            options.target));
+  if ((linking || options.emit == "obj") && options.outputPath == "-")
+    return fail("--emit=" + options.emit + " needs an output file: pass -o FILE");
 
+  auto theModel = [&]() -> ModelOp {
+    auto models = llvm::to_vector(module->getOps<ModelOp>());
+    if (models.size() != 1) {
+      fail(fmt::format("the input must hold exactly one loom.model, not {}", models.size()));
+      return nullptr;
+    }
+    return models.front();
+  };
+  auto writeGraph = [&]() -> int {
+    ModelOp model = theModel();
+    if (!model)
+      return 1;
+    GraphOptions graph;
+    graph.showParams = options.dotShowParams;
+    std::string text = modelToDot(model, graph);
+    if (options.outputPath == "-") {
+      llvm::outs() << text;
+      return 0;
+    }
+    return writeText(options.outputPath, text) ? 0 : fail("cannot write " + options.outputPath);
+  };
+  if (options.emit == "dot" && !options.dotAfterPasses) {
+    // As written: the verifier still runs, so a malformed .mlir input is an
+    // error here and not a confusing picture.
+    if (failed(verify(*module)))
+      return 1;
+    return writeGraph();
+  }
+
+  TimingScope passTiming =
+      progress.phase(rootTiming, "pass pipeline", "running the loom pass pipeline");
   PassManager passes(&context);
-  passes.enableTiming(rootTiming);
+  passes.enableTiming(passTiming);
   buildLoomPipeline(passes, target->scheduleName, options.knobs, options.fuse,
                     options.reparameterize);
   if (failed(passes.run(*module)))
     return 1;
+  passTiming.stop();
   if (options.emit == "scheduled")
     return printModule(*module, options.outputPath);
+  if (options.emit == "dot")
+    return writeGraph();
 
-  auto models = llvm::to_vector(module->getOps<ModelOp>());
-  if (models.size() != 1)
-    return fail(fmt::format("the input must hold exactly one loom.model, not {}",
-                            models.size()));
-  ModelOp model = models.front();
+  ModelOp model = theModel();
+  if (!model)
+    return 1;
   ModelInterface interface = describeModel(model);
-  if (options.weightsPath)
+  if (options.weightsPath) {
+    TimingScope weightsTiming = progress.phase(
+        rootTiming, "check weights", fmt::format("checking {}", *options.weightsPath));
     if (int status = checkWeights(interface, *options.weightsPath))
       return status;
+  }
 
   if (failed(checkTensorSizes(model)))
     return 1;
 
-  TimingScope lowerTiming = rootTiming.nest("lower to Halide");
+  int64_t loopNests = 0;
+  model.walk([&](Operation *op) {
+    if (op->hasAttr("loom.schedule"))
+      ++loopNests;
+  });
+  TimingScope emitTiming = progress.phase(
+      rootTiming, "emit Halide",
+      fmt::format("building Halide algorithms and schedules ({} loop nests)", loopNests));
   FailureOr<LoweredModel> lowered = lowerModelToHalide(model, target->halide);
   if (failed(lowered))
     return 1;
-  lowerTiming.stop();
+  emitTiming.stop();
 
   ScratchDirectory scratch;
   if (std::error_code error = llvm::sys::fs::createUniqueDirectory("loomc", scratch.path))
     return fail("cannot create a scratch directory: " + error.message());
 
-  TimingScope codegenTiming = rootTiming.nest("Halide compile + link");
+  // Halide's compile_to_* is compile_to_module (lowering to a loop-nest
+  // statement) followed by Module::compile (LLVM code generation, or the
+  // statement printer); done in two steps here, so each has its own time.
+  bool statement = options.emit == "stmt" || options.emit == "html";
   std::string fnName = interface.name + "_halide";
+  std::map<Halide::OutputFileType, std::string> outputs;
+  std::string artifact;
+  if (options.emit == "stmt") {
+    artifact = scratch.file("model.stmt");
+    outputs[Halide::OutputFileType::stmt] = artifact;
+  } else if (options.emit == "html") {
+    artifact = scratch.file("model.html");
+    outputs[Halide::OutputFileType::stmt_html] = artifact;
+  } else if (options.emit == "asm") {
+    artifact = scratch.file("model.s");
+    outputs[Halide::OutputFileType::assembly] = artifact;
+  } else if (options.emit == "obj") {
+    artifact = scratch.file("model.o");
+    outputs[Halide::OutputFileType::object] = artifact;
+  } else {
+    std::string prefix = scratch.file(interface.name + "_pipeline");
+    artifact = prefix + ".a";
+    outputs[Halide::OutputFileType::static_library] = artifact;
+    outputs[Halide::OutputFileType::c_header] = prefix + ".h";
+  }
   try {
-    if (options.emit == "stmt" || options.emit == "html") {
-      std::string file = scratch.file("model.stmt");
-      lowered->pipeline.compile_to_lowered_stmt(
-          file, lowered->arguments,
-          options.emit == "stmt" ? Halide::StmtOutputFormat::Text
-                                 : Halide::StmtOutputFormat::HTML,
-          target->halide);
-      return publish(file, options.outputPath);
+    size_t funcs = 0;
+    {
+      std::vector<Halide::Internal::Function> roots;
+      for (Halide::Func output : lowered->pipeline.outputs())
+        roots.push_back(output.function());
+      funcs = Halide::Internal::build_environment(roots).size();
     }
-    if (options.emit == "asm") {
-      std::string file = scratch.file("model.s");
-      lowered->pipeline.compile_to_assembly(file, lowered->arguments, fnName,
-                                            target->halide);
-      return publish(file, options.outputPath);
-    }
-    if (options.emit == "obj") {
-      if (options.outputPath == "-")
-        return fail("--emit=obj needs an output file: pass -o FILE");
-      std::string file = scratch.file("model.o");
-      lowered->pipeline.compile_to_object(file, lowered->arguments, fnName,
-                                          target->halide);
-      return publish(file, options.outputPath);
-    }
+    TimingScope halideLowerTiming = progress.phase(
+        rootTiming, "Halide lower",
+        fmt::format("lowering the Halide pipeline ({} Funcs) for {}", funcs, options.target));
+    // The statement kinds keep Halide's own function name, as
+    // compile_to_lowered_stmt does.
+    Halide::Module halideModule = lowered->pipeline.compile_to_module(
+        lowered->arguments, statement ? "" : fnName, target->halide);
+    halideLowerTiming.stop();
+    TimingScope codegenTiming =
+        statement ? progress.phase(rootTiming, "write statement",
+                                   "writing Halide's lowered statement")
+                  : progress.phase(rootTiming, "LLVM codegen",
+                                   fmt::format("generating {} code with LLVM", options.target));
+    halideModule.compile(outputs);
   } catch (const Halide::Error &error) {
     return fail(fmt::format("Halide could not compile model '{}': {}", interface.name,
                             error.what()));
   }
-  return buildArtifact(options, *target, *lowered, interface, scratch);
+  if (!linking)
+    return publish(artifact, options.outputPath);
+  return buildArtifact(options, *target, artifact, interface, scratch, progress, rootTiming);
 }
 
 } // namespace loom

@@ -2,6 +2,9 @@
 #ifndef LOOM_DRIVER_DRIVER_H
 #define LOOM_DRIVER_DRIVER_H
 
+#include "lib/Driver/Progress.h"
+#include "llvm/Support/raw_ostream.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -13,7 +16,7 @@ namespace loom {
 struct CompileOptions {
   std::string inputPath;
   std::string outputPath = "-";
-  std::string emit = "exe";   // mlir|scheduled|stmt|html|asm|obj|exe|lib|shared
+  std::string emit = "exe";   // mlir|scheduled|dot|stmt|html|asm|obj|exe|lib|shared
   std::string target = "host"; // host|x86-64-avx2|x86-64-avx512|arm64|cuda
   std::optional<std::string> weightsPath;
   std::optional<int64_t> randomSeed;
@@ -23,7 +26,17 @@ struct CompileOptions {
   bool fuse = true;
   /// Run loom-reparameterize (batch norm folding, branch merging).
   bool reparameterize = true;
+  /// --emit=dot: draw the graph after the pass pipeline (fusion, folded
+  /// batch norms) instead of as written.
+  bool dotAfterPasses = false;
+  /// --emit=dot: draw parameters as nodes of their own.
+  bool dotShowParams = false;
+  ProgressMode progress = ProgressMode::Off;
 };
+
+/// `loomc --list-ops`: one line per op of the language with its arguments,
+/// e.g. `conv2d(x, out_channels=<int>, kernel=<int|[int, int]>, stride=1, ...)`.
+void printOpCatalogue(llvm::raw_ostream &os);
 
 /// Runs the whole compilation; diagnostics go to stderr. Returns the process
 /// exit code (0 on success).
