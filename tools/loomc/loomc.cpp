@@ -38,11 +38,12 @@ int main(int argc, char **argv) {
                "Print where compile time went (a tree of phases and passes, on stderr)");
   std::string progress = "auto";
   app.add_option("--progress", progress,
-                 "Show the phases on stderr: lines (one per phase), live (a status line "
-                 "rewritten in place), off; auto (the default): live on a terminal, else off. "
-                 "--progress alone means lines")
+                 "Show the phases on stderr: lines (one per phase; what --progress alone "
+                 "means), live (a status line rewritten in place), off. Without the "
+                 "option: live on a terminal, else off")
       ->expected(0, 1)
-      ->default_str("lines");
+      ->default_str("lines") // the value of a bare --progress
+      ->option_text("[=lines|live|off]");
   app.add_flag("--dot-after-passes", options.dotAfterPasses,
                "--emit=dot: draw the graph after the pass pipeline (fused loop nests, "
                "folded batch norms) instead of as written");
