@@ -226,6 +226,49 @@ int checkWeights(const ModelInterface &model, const std::string &path) {
   return 0;
 }
 
+/// Halide 14's autoscheduler plugins: loomc's name, Halide's registered name
+/// and the library that registers it. Debian also ships Li2018 (made for
+/// gradient pipelines): its schedules for Loom's reductions use atomic
+/// predicated stores, which Halide 14's CPU code generator rejects.
+struct Autoscheduler {
+  const char *option, *halideName, *library;
+};
+constexpr Autoscheduler kAutoschedulers[] = {
+    {"adams2019", "Adams2019", "libautoschedule_adams2019.so"},
+    {"mullapudi2016", "Mullapudi2016", "libautoschedule_mullapudi2016.so"},
+};
+
+/// Where the plugins are: $LOOM_HALIDE_AUTOSCHEDULER_DIR, else where CMake
+/// found them.
+std::string autoschedulerDirectory() {
+  if (const char *fromEnvironment = getenv("LOOM_HALIDE_AUTOSCHEDULER_DIR"))
+    return fromEnvironment;
+#ifdef LOOM_HALIDE_AUTOSCHEDULER_DIR
+  return LOOM_HALIDE_AUTOSCHEDULER_DIR;
+#else
+  return "";
+#endif
+}
+
+/// Replaces the (absent) schedule of `pipeline` by the autoscheduler's.
+/// Halide::Error escapes to the caller.
+int autoschedulePipeline(const Autoscheduler &scheduler, Halide::Pipeline &pipeline,
+                         const Halide::Target &target) {
+  llvm::SmallString<256> library(autoschedulerDirectory());
+  llvm::sys::path::append(library, scheduler.library);
+  if (!llvm::sys::fs::exists(library))
+    return fail(fmt::format("--autoschedule={}: cannot find Halide's plugin '{}' (install "
+                            "libhalide14-0-dev or set LOOM_HALIDE_AUTOSCHEDULER_DIR)",
+                            scheduler.option, std::string(library)));
+  // load_plugin dlopens the library, whose constructor registers the
+  // autoscheduler; loading it twice in one process is harmless.
+  Halide::load_plugin(std::string(library));
+  // Halide's generic machine (16 cores, 16 MiB last-level cache): the
+  // schedule, like Loom's own, does not depend on the machine compiling it.
+  pipeline.auto_schedule(scheduler.halideName, target, Halide::MachineParams::generic());
+  return 0;
+}
+
 /// Writes the IR as text to `path` ("-": stdout).
 int printModule(ModuleOp module, const std::string &path) {
   std::string text;
@@ -461,6 +504,20 @@ int compile(const CompileOptions &options) {
     return fail("--weights and --random-weights exclude each other");
   if ((options.dotAfterPasses || options.dotShowParams) && options.emit != "dot")
     return fail("--dot-after-passes and --dot-params apply to --emit=dot only");
+  const Autoscheduler *autoscheduler = nullptr;
+  if (!options.autoschedule.empty()) {
+    for (const Autoscheduler &candidate : kAutoschedulers)
+      if (options.autoschedule == candidate.option)
+        autoscheduler = &candidate;
+    if (!autoscheduler)
+      return fail(fmt::format("unknown --autoschedule={} (valid: adams2019, "
+                              "mullapudi2016)",
+                              options.autoschedule));
+    if (target->schedule != ScheduleTarget::Cpu)
+      return fail("--autoschedule: Halide 14's autoschedulers schedule CPU targets only");
+    if (!options.knobs.empty())
+      return fail("--knob tunes Loom's schedules, which --autoschedule replaces");
+  }
 
   MLIRContext context;
   context.loadDialect<LoomDialect>();
@@ -572,10 +629,23 @@ int compile(const CompileOptions &options) {
   TimingScope emitTiming = progress.phase(
       rootTiming, "emit Halide",
       fmt::format("building Halide algorithms and schedules ({} loop nests)", loopNests));
-  FailureOr<LoweredModel> lowered = lowerModelToHalide(model, target->halide);
+  FailureOr<LoweredModel> lowered =
+      lowerModelToHalide(model, target->halide, /*applySchedules=*/!autoscheduler);
   if (failed(lowered))
     return 1;
   emitTiming.stop();
+  if (autoscheduler) {
+    TimingScope autoscheduleTiming = progress.phase(
+        rootTiming, "autoschedule",
+        fmt::format("scheduling the pipeline with Halide's {}", autoscheduler->halideName));
+    try {
+      if (int status = autoschedulePipeline(*autoscheduler, lowered->pipeline, target->halide))
+        return status;
+    } catch (const Halide::Error &error) {
+      return fail(fmt::format("Halide's {} could not schedule model '{}': {}",
+                              autoscheduler->halideName, interface.name, error.what()));
+    }
+  }
 
   ScratchDirectory scratch;
   if (std::error_code error = llvm::sys::fs::createUniqueDirectory("loomc", scratch.path))

@@ -32,6 +32,9 @@ struct CompileOptions {
   /// --emit=dot: draw parameters as nodes of their own.
   bool dotShowParams = false;
   ProgressMode progress = ProgressMode::Off;
+  /// A Halide 14 autoscheduler (adams2019, mullapudi2016) that
+  /// schedules the whole pipeline instead of Loom's schedules; empty: Loom's.
+  std::string autoschedule;
 };
 
 /// `loomc --list-ops`: one line per op of the language with its arguments,

@@ -83,10 +83,19 @@ void constrainDense(Dimensioned &&buffer, const std::vector<int64_t> &extents) {
   }
 }
 
+/// The autoschedulers' estimate of a dense buffer: [0, extent) per dimension.
+Halide::Region estimateRegion(const std::vector<int64_t> &extents) {
+  Halide::Region region;
+  for (int64_t extent : extents)
+    region.push_back(Halide::Range(0, static_cast<int>(extent)));
+  return region;
+}
+
 class Lowering {
 public:
-  Lowering(ModelOp model, const Halide::Target &target)
+  Lowering(ModelOp model, const Halide::Target &target, bool applySchedules = true)
       : model(model), target(target), scheduleTarget(scheduleTargetOf(target)),
+        applySchedules(applySchedules),
         sparse(target, scheduleTarget, [this](Value value) -> const Tensor & {
           return tensor(value);
         }, [this](StringRef base) { return uniqueName(base); }) {}
@@ -111,6 +120,8 @@ private:
   ModelOp model;
   Halide::Target target;
   ScheduleTarget scheduleTarget;
+  /// False for a Halide autoscheduler: no Loom schedule, estimates instead.
+  bool applySchedules;
 
   llvm::DenseMap<Operation *, Role> roles;
   /// Anchor -> the value whose Func it stores.
@@ -507,6 +518,8 @@ FailureOr<LoweredModel> Lowering::run() {
       int32_t full = static_cast<int32_t>(layer.granularities.back());
       Halide::Param<int32_t> width(uniqueName(identifierFor(layer.name) + "_width"), full,
                                    1, full);
+      if (!applySchedules)
+        width.set_estimate(full);
       widths[layer.op] = width;
       widthParams.push_back(width);
     }
@@ -520,6 +533,8 @@ FailureOr<LoweredModel> Lowering::run() {
         Halide::ImageParam param(halideType(value), static_cast<int>(shape.size()),
                                  uniqueName(identifierFor(name)));
         constrainDense(param, halideExtents(shape));
+        if (!applySchedules)
+          param.set_estimates(estimateRegion(halideExtents(shape)));
         (isa<InputOp>(op) ? inputs : params).push_back(param);
         tensors[value] = Tensor{Halide::Func(param), shape};
         continue;
@@ -531,7 +546,7 @@ FailureOr<LoweredModel> Lowering::run() {
     }
     for (Operation &op : body) {
       current = &op;
-      if (!isa<InputOp, ParamOp, OutputOp>(op) && failed(schedule(&op)))
+      if (applySchedules && !isa<InputOp, ParamOp, OutputOp>(op) && failed(schedule(&op)))
         return failure();
     }
 
@@ -556,11 +571,14 @@ FailureOr<LoweredModel> Lowering::run() {
         context.extents = halideExtents(shape);
         context.knobs = *knobs;
         context.target = target;
-        scheduleTarget == ScheduleTarget::Cpu ? scheduleElementwiseCpu(context)
-                                              : scheduleElementwiseCuda(context);
+        if (applySchedules)
+          scheduleTarget == ScheduleTarget::Cpu ? scheduleElementwiseCpu(context)
+                                                : scheduleElementwiseCuda(context);
         func = copy;
       }
       constrainDense(func.output_buffer(), halideExtents(shape));
+      if (!applySchedules)
+        func.set_estimates(estimateRegion(halideExtents(shape)));
       outputs.push_back(func);
     }
 
@@ -582,6 +600,7 @@ FailureOr<LoweredModel> Lowering::run() {
 } // namespace
 
 FailureOr<LoweredModel> loom::lowerModelToHalide(ModelOp model,
-                                                 const Halide::Target &target) {
-  return Lowering(model, target).run();
+                                                 const Halide::Target &target,
+                                                 bool applySchedules) {
+  return Lowering(model, target, applySchedules).run();
 }

@@ -34,8 +34,12 @@ ScheduleTarget scheduleTargetOf(const Halide::Target &target);
 /// static bounds (min 0, the tensor's extents, Halide dimension 0 = the last
 /// PyTorch dimension) and dense strides. Emits a diagnostic on the offending
 /// op (op->emitError) and fails for anything unsupported.
+/// With `applySchedules` false, no Loom schedule is applied and every input,
+/// parameter and output carries an estimate instead, for a Halide
+/// autoscheduler (loomc --autoschedule).
 mlir::FailureOr<LoweredModel> lowerModelToHalide(loom::ModelOp model,
-                                                 const Halide::Target &target);
+                                                 const Halide::Target &target,
+                                                 bool applySchedules = true);
 
 } // namespace loom
 

@@ -49,6 +49,9 @@ int main(int argc, char **argv) {
                "folded batch norms) instead of as written");
   app.add_flag("--dot-params", options.dotShowParams,
                "--emit=dot: draw every parameter as a node");
+  app.add_option("--autoschedule", options.autoschedule,
+                 "Let a Halide 14 autoscheduler schedule the whole pipeline instead of "
+                 "Loom's schedules: adams2019 or mullapudi2016 (CPU targets)");
   bool noFuse = false;
   app.add_flag("--no-fuse", noFuse, "Keep every elementwise op in its own loop nest");
   bool noReparameterize = false;
