@@ -132,6 +132,7 @@ bool writeText(const std::string &path, const std::string &text) {
 /// interrupted loomc never leaves a half-written output.
 int publish(const std::string &from, const std::string &to) {
   if (to == "-") {
+    clearProgress(); // stdout and stderr may share the terminal line
     std::ifstream in(from, std::ios::binary);
     std::stringstream buffer;
     buffer << in.rdbuf();
@@ -275,6 +276,7 @@ int printModule(ModuleOp module, const std::string &path) {
   llvm::raw_string_ostream os(text);
   module.print(os);
   if (path == "-") {
+    clearProgress(); // stdout and stderr may share the terminal line
     llvm::outs() << text;
     return 0;
   }
@@ -580,6 +582,7 @@ int compile(const CompileOptions &options) {
     graph.showParams = options.dotShowParams;
     std::string text = modelToDot(model, graph);
     if (options.outputPath == "-") {
+      clearProgress(); // stdout and stderr may share the terminal line
       llvm::outs() << text;
       return 0;
     }
