@@ -254,7 +254,7 @@ std::string autoschedulerDirectory() {
 /// Replaces the (absent) schedule of `pipeline` by the autoscheduler's.
 /// Halide::Error escapes to the caller.
 int autoschedulePipeline(const Autoscheduler &scheduler, Halide::Pipeline &pipeline,
-                         const Halide::Target &target) {
+                         const Halide::Target &target, Halide::AutoSchedulerResults &results) {
   llvm::SmallString<256> library(autoschedulerDirectory());
   llvm::sys::path::append(library, scheduler.library);
   if (!llvm::sys::fs::exists(library))
@@ -266,7 +266,8 @@ int autoschedulePipeline(const Autoscheduler &scheduler, Halide::Pipeline &pipel
   Halide::load_plugin(std::string(library));
   // Halide's generic machine (16 cores, 16 MiB last-level cache): the
   // schedule, like Loom's own, does not depend on the machine compiling it.
-  pipeline.auto_schedule(scheduler.halideName, target, Halide::MachineParams::generic());
+  results =
+      pipeline.auto_schedule(scheduler.halideName, target, Halide::MachineParams::generic());
   return 0;
 }
 
@@ -490,8 +491,8 @@ void printOpCatalogue(llvm::raw_ostream &os) {
 }
 
 int compile(const CompileOptions &options) {
-  static const char *emits[] = {"mlir", "scheduled", "dot", "stmt",   "html",
-                                "asm",  "obj",       "exe", "lib",    "shared"};
+  static const char *emits[] = {"mlir", "scheduled", "dot", "stmt", "html",    "asm",
+                                "obj",  "exe",       "lib", "shared", "schedule"};
   if (!llvm::is_contained(emits, options.emit))
     return fail(fmt::format("unknown --emit={} (valid: {})", options.emit,
                             fmt::join(emits, ", ")));
@@ -519,6 +520,8 @@ int compile(const CompileOptions &options) {
       return fail("--autoschedule: Halide 14's autoschedulers schedule CPU targets only");
     if (!options.knobs.empty())
       return fail("--knob tunes Loom's schedules, which --autoschedule replaces");
+  } else if (options.emit == "schedule") {
+    return fail("--emit=schedule prints an autoscheduler's schedule: add --autoschedule=NAME");
   }
 
   MLIRContext context;
@@ -637,12 +640,23 @@ int compile(const CompileOptions &options) {
   if (failed(lowered))
     return 1;
   emitTiming.stop();
+  Halide::AutoSchedulerResults autoschedule;
+  if (autoscheduler && llvm::StringRef(autoscheduler->option) == "adams2019") {
+    // Not root-caused: on small_cnn its schedule changes the outputs by 2%
+    // (test/Driver/autoschedule-adams2019.test, XFAIL); Mullapudi2016's and
+    // Loom's agree.
+    clearProgress();
+    llvm::errs() << "loomc: warning: --autoschedule=adams2019 is experimental: its "
+                    "schedules compute wrong values for some models (e.g. "
+                    "examples/small_cnn.loom); compare the outputs with Loom's schedules\n";
+  }
   if (autoscheduler) {
     TimingScope autoscheduleTiming = progress.phase(
         rootTiming, "autoschedule",
         fmt::format("scheduling the pipeline with Halide's {}", autoscheduler->halideName));
     try {
-      if (int status = autoschedulePipeline(*autoscheduler, lowered->pipeline, target->halide))
+      if (int status = autoschedulePipeline(*autoscheduler, lowered->pipeline, target->halide,
+                                                autoschedule))
         return status;
     } catch (const Halide::Error &error) {
       return fail(fmt::format("Halide's {} could not schedule model '{}': {}",
@@ -657,7 +671,8 @@ int compile(const CompileOptions &options) {
   // Halide's compile_to_* is compile_to_module (lowering to a loop-nest
   // statement) followed by Module::compile (LLVM code generation, or the
   // statement printer); done in two steps here, so each has its own time.
-  bool statement = options.emit == "stmt" || options.emit == "html";
+  bool statement =
+      options.emit == "stmt" || options.emit == "html" || options.emit == "schedule";
   std::string fnName = interface.name + "_halide";
   std::map<Halide::OutputFileType, std::string> outputs;
   std::string artifact;
@@ -667,6 +682,9 @@ int compile(const CompileOptions &options) {
   } else if (options.emit == "html") {
     artifact = scratch.file("model.html");
     outputs[Halide::OutputFileType::stmt_html] = artifact;
+  } else if (options.emit == "schedule") {
+    artifact = scratch.file("model.schedule.h");
+    outputs[Halide::OutputFileType::schedule] = artifact;
   } else if (options.emit == "asm") {
     artifact = scratch.file("model.s");
     outputs[Halide::OutputFileType::assembly] = artifact;
@@ -694,10 +712,14 @@ int compile(const CompileOptions &options) {
     // compile_to_lowered_stmt does.
     Halide::Module halideModule = lowered->pipeline.compile_to_module(
         lowered->arguments, statement ? "" : fnName, target->halide);
+    if (autoscheduler) // for --emit=schedule
+      halideModule.set_auto_scheduler_results(autoschedule);
     halideLowerTiming.stop();
     TimingScope codegenTiming =
-        statement ? progress.phase(rootTiming, "write statement",
-                                   "writing Halide's lowered statement")
+        options.emit == "schedule"
+            ? progress.phase(rootTiming, "write schedule", "writing the schedule as C++")
+        : statement ? progress.phase(rootTiming, "write statement",
+                                     "writing Halide's lowered statement")
                   : progress.phase(rootTiming, "LLVM codegen",
                                    fmt::format("generating {} code with LLVM", options.target));
     halideModule.compile(outputs);

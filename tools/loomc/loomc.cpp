@@ -17,7 +17,8 @@ int main(int argc, char **argv) {
   app.add_option("--emit", options.emit,
                  "What to produce: mlir (dialect after parsing), scheduled (after passes), "
                  "dot (Graphviz graph of the layers), stmt/html (Halide's lowered "
-                 "statement), asm, obj, exe, lib, shared")
+                 "statement), asm, obj, exe, lib, shared, schedule (with --autoschedule: the "
+                 "autoscheduler's schedule as C++)")
       ->capture_default_str();
   app.add_option("--target", options.target,
                  "host, x86-64-avx2, x86-64-avx512, arm64 or cuda")
