@@ -51,6 +51,10 @@ if shutil.which("nvidia-smi") and subprocess.run(
         ["nvidia-smi", "-L"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0:
     config.available_features.add("cuda-gpu")
 
+# Graphviz is optional: with it, every example's --emit=dot graph is rendered.
+if shutil.which("dot"):
+    config.available_features.add("graphviz")
+
 if config.sanitizer_flags:
     config.available_features.add("sanitizer")
     # LLVM's and Halide's caches live for the process; leaks at exit are not ours to fix.

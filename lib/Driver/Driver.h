@@ -2,6 +2,9 @@
 #ifndef LOOM_DRIVER_DRIVER_H
 #define LOOM_DRIVER_DRIVER_H
 
+#include "lib/Driver/Progress.h"
+#include "llvm/Support/raw_ostream.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -13,7 +16,7 @@ namespace loom {
 struct CompileOptions {
   std::string inputPath;
   std::string outputPath = "-";
-  std::string emit = "exe";   // mlir|scheduled|stmt|html|asm|obj|exe|lib|shared
+  std::string emit = "exe";   // mlir|scheduled|dot|stmt|html|asm|obj|exe|lib|shared
   std::string target = "host"; // host|x86-64-avx2|x86-64-avx512|arm64|cuda
   std::optional<std::string> weightsPath;
   std::optional<int64_t> randomSeed;
@@ -27,7 +30,20 @@ struct CompileOptions {
   /// lib/Halide/Segments.h.
   /// Unset: kDefaultSegmentOps.
   std::optional<int64_t> segmentOps;
+  /// --emit=dot: draw the graph after the pass pipeline (fusion, folded
+  /// batch norms) instead of as written.
+  bool dotAfterPasses = false;
+  /// --emit=dot: draw parameters as nodes of their own.
+  bool dotShowParams = false;
+  ProgressMode progress = ProgressMode::Off;
+  /// A Halide 14 autoscheduler (adams2019, mullapudi2016) that
+  /// schedules the whole pipeline instead of Loom's schedules; empty: Loom's.
+  std::string autoschedule;
 };
+
+/// `loomc --list-ops`: one line per op of the language with its arguments,
+/// e.g. `conv2d(x, out_channels=<int>, kernel=<int|[int, int]>, stride=1, ...)`.
+void printOpCatalogue(llvm::raw_ostream &os);
 
 /// Runs the whole compilation; diagnostics go to stderr. Returns the process
 /// exit code (0 on success).

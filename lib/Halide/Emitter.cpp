@@ -87,11 +87,20 @@ void constrainDense(Dimensioned &&buffer, const std::vector<int64_t> &extents) {
   }
 }
 
+/// The autoschedulers' estimate of a dense buffer: [0, extent) per dimension.
+Halide::Region estimateRegion(const std::vector<int64_t> &extents) {
+  Halide::Region region;
+  for (int64_t extent : extents)
+    region.push_back(Halide::Range(0, static_cast<int>(extent)));
+  return region;
+}
+
 class Lowering {
 public:
-  Lowering(ModelOp model, const Halide::Target &target, int64_t segmentOps)
+  Lowering(ModelOp model, const Halide::Target &target, int64_t segmentOps,
+           bool applySchedules)
       : model(model), target(target), scheduleTarget(scheduleTargetOf(target)),
-        segmentLimit(segmentOps),
+        segmentLimit(segmentOps), applySchedules(applySchedules),
         sparse(target, scheduleTarget, [this](Value value) -> const Tensor & {
           return tensor(value);
         }, [this](StringRef base) { return uniqueName(base); }) {}
@@ -118,6 +127,8 @@ private:
   Halide::Target target;
   ScheduleTarget scheduleTarget;
   int64_t segmentLimit;
+  /// False for a Halide autoscheduler: no Loom schedule, estimates instead.
+  bool applySchedules;
 
   llvm::DenseMap<Operation *, Role> roles;
   /// Anchor -> the value whose Func it stores.
@@ -622,6 +633,8 @@ FailureOr<LoweredModel> Lowering::run() {
       int32_t full = static_cast<int32_t>(layer.granularities.back());
       Halide::Param<int32_t> width(uniqueName(identifierFor(layer.name) + "_width"), full,
                                    1, full);
+      if (!applySchedules)
+        width.set_estimate(full);
       widths[layer.op] = width;
       widthParams.push_back(width);
     }
@@ -635,6 +648,8 @@ FailureOr<LoweredModel> Lowering::run() {
         Halide::ImageParam param(halideType(value), static_cast<int>(shape.size()),
                                  uniqueName(identifierFor(name)));
         constrainDense(param, halideExtents(shape));
+        if (!applySchedules)
+          param.set_estimates(estimateRegion(halideExtents(shape)));
         (isa<InputOp>(op) ? inputs : params).push_back(param);
         imageParamByName.emplace(param.name(), param);
         tensors[value] = Tensor{Halide::Func(param), shape};
@@ -651,7 +666,7 @@ FailureOr<LoweredModel> Lowering::run() {
     }
     for (Operation *op : segmentOps) {
       current = op;
-      if (failed(schedule(op)))
+      if (applySchedules && failed(schedule(op)))
         return failure();
     }
 
@@ -676,11 +691,14 @@ FailureOr<LoweredModel> Lowering::run() {
         context.extents = halideExtents(shape);
         context.knobs = *knobs;
         context.target = target;
-        scheduleTarget == ScheduleTarget::Cpu ? scheduleElementwiseCpu(context)
-                                              : scheduleElementwiseCuda(context);
+        if (applySchedules)
+          scheduleTarget == ScheduleTarget::Cpu ? scheduleElementwiseCpu(context)
+                                                : scheduleElementwiseCuda(context);
         func = copy;
       }
       constrainDense(func.output_buffer(), halideExtents(shape));
+      if (!applySchedules)
+        func.set_estimates(estimateRegion(halideExtents(shape)));
       outputs.push_back(func);
     }
 
@@ -704,6 +722,7 @@ FailureOr<LoweredModel> Lowering::run() {
 
 FailureOr<LoweredModel> loom::lowerModelToHalide(ModelOp model,
                                                  const Halide::Target &target,
-                                                 int64_t segmentOps) {
-  return Lowering(model, target, segmentOps).run();
+                                                 int64_t segmentOps,
+                                                 bool applySchedules) {
+  return Lowering(model, target, applySchedules ? segmentOps : 0, applySchedules).run();
 }

@@ -40,10 +40,13 @@ ScheduleTarget scheduleTargetOf(const Halide::Target &target);
 /// PyTorch dimension) and dense strides. Emits a diagnostic on the offending
 /// op (op->emitError) and fails for anything unsupported.
 /// Models of more than 2·segmentOps ops are cut into several pipelines
-/// (Segments.h); 0 keeps one pipeline.
+/// (Segments.h); 0 keeps one pipeline. With `applySchedules` false, no Loom
+/// schedule is applied and every input, parameter and output carries an
+/// estimate instead, for a Halide autoscheduler (loomc --autoschedule).
 mlir::FailureOr<LoweredModel> lowerModelToHalide(loom::ModelOp model,
                                                  const Halide::Target &target,
-                                                 int64_t segmentOps = kDefaultSegmentOps);
+                                                 int64_t segmentOps = kDefaultSegmentOps,
+                                                 bool applySchedules = true);
 
 } // namespace loom
 

@@ -4,16 +4,21 @@
 
 #include <CLI/CLI.hpp>
 
+#include "llvm/Support/raw_ostream.h"
+
 int main(int argc, char **argv) {
   loom::CompileOptions options;
   CLI::App app{"loomc: the Loom neural-network compiler"};
-  app.add_option("input", options.inputPath, "Model spec (.loom) or loom dialect (.mlir)")
-      ->required();
+  app.add_option("input", options.inputPath, "Model spec (.loom) or loom dialect (.mlir)");
+  bool listOps = false;
+  app.add_flag("--list-ops", listOps, "List the ops of the Loom language and their arguments");
   app.add_option("-o,--output", options.outputPath,
                  "Output file ('-' = stdout for text kinds)");
   app.add_option("--emit", options.emit,
                  "What to produce: mlir (dialect after parsing), scheduled (after passes), "
-                 "stmt/html (Halide's lowered statement), asm, obj, exe, lib, shared")
+                 "dot (Graphviz graph of the layers), stmt/html (Halide's lowered "
+                 "statement), asm, obj, exe, lib, shared, schedule (with --autoschedule: the "
+                 "autoscheduler's schedule as C++)")
       ->capture_default_str();
   app.add_option("--target", options.target,
                  "host, x86-64-avx2, x86-64-avx512, arm64 or cuda")
@@ -30,7 +35,24 @@ int main(int argc, char **argv) {
                "Put the --weights file inside the artifact");
   app.add_option("--knob", options.knobs,
                  "Schedule knob override <layer-or-op>.<knob>=<value> (repeatable)");
-  app.add_flag("--time-passes", options.timePasses, "Print where compile time went");
+  app.add_flag("--time-passes", options.timePasses,
+               "Print where compile time went (a tree of phases and passes, on stderr)");
+  std::string progress = "auto";
+  app.add_option("--progress", progress,
+                 "Show the phases on stderr: lines (one per phase; what --progress alone "
+                 "means), live (a status line rewritten in place), off. Without the "
+                 "option: live on a terminal, else off")
+      ->expected(0, 1)
+      ->default_str("lines") // the value of a bare --progress
+      ->option_text("[=lines|live|off]");
+  app.add_flag("--dot-after-passes", options.dotAfterPasses,
+               "--emit=dot: draw the graph after the pass pipeline (fused loop nests, "
+               "folded batch norms) instead of as written");
+  app.add_flag("--dot-params", options.dotShowParams,
+               "--emit=dot: draw every parameter as a node");
+  app.add_option("--autoschedule", options.autoschedule,
+                 "Let a Halide 14 autoscheduler schedule the whole pipeline instead of "
+                 "Loom's schedules: adams2019 or mullapudi2016 (CPU targets)");
   bool noFuse = false;
   app.add_flag("--no-fuse", noFuse, "Keep every elementwise op in its own loop nest");
   bool noReparameterize = false;
@@ -42,6 +64,21 @@ int main(int argc, char **argv) {
                  "0: one pipeline)")
       ->check(CLI::NonNegativeNumber);
   CLI11_PARSE(app, argc, argv);
+  if (listOps) {
+    loom::printOpCatalogue(llvm::outs());
+    return 0;
+  }
+  if (options.inputPath.empty()) {
+    llvm::errs() << "loomc: error: no input file (run loomc --help)\n";
+    return 1;
+  }
+  auto mode = loom::parseProgressMode(progress);
+  if (!mode) {
+    llvm::errs() << "loomc: error: unknown --progress=" << progress
+                 << " (valid: auto, lines, live, off)\n";
+    return 1;
+  }
+  options.progress = *mode;
   if (random->count() > 0)
     options.randomSeed = randomSeed;
   if (!weightsPath.empty())
