@@ -69,7 +69,7 @@ const Knob convolutionCuda[] = {
 #define LOOM_DEPTHWISE_CUDA_KNOBS                                                        \
   {"depthwise_threads_x", 64, "depthwise: threads per block along the width (evened out over the tiles)"}, \
       {"depthwise_threads_y", 4, "depthwise: threads per block along the height"},      \
-      {"depthwise_thread_rows", 8, "depthwise: output rows per thread (register tile; evened out)"}, \
+      {"depthwise_thread_rows", 16, "depthwise: output rows per thread (register tile; evened out)"}, \
       {"depthwise_unroll_kx", 15,                                                        \
        "depthwise: unroll the kernel columns when there are at most this many (0: never)", 0}, \
       {"depthwise_unroll_ky", 63,                                                        \

@@ -42,12 +42,13 @@ void scheduleDepthwiseCuda(const DepthwiseCudaFuncs &funcs, const ScheduleContex
   const std::vector<int64_t> &extents = context.extents;
   int64_t width = extents[0], height = extents[1];
 
-  // Threads along the width and rows per thread, clamped so that a tile
-  // fits the plane (ShiftInwards needs tile <= extent).
+  // Threads along the width and rows per thread, clamped to the plane (the
+  // tile may overshoot the height here; evening out below makes it fit, as
+  // ShiftInwards needs).
   int64_t rows = std::clamp<int64_t>(context.knobs.get("depthwise_thread_rows"), 1, height);
   int64_t threadsX = std::clamp<int64_t>(context.knobs.get("depthwise_threads_x"), 1, width);
   int64_t threadsY =
-      std::clamp<int64_t>(context.knobs.get("depthwise_threads_y"), 1, height / rows);
+      std::clamp<int64_t>(context.knobs.get("depthwise_threads_y"), 1, ceilDiv(height, rows));
   int64_t kernelBytes = 4 * funcs.spanX * funcs.spanY;
   // The kernel stays in global memory (read through the cache) when it
   // would take more than half of the shared memory.
@@ -56,8 +57,12 @@ void scheduleDepthwiseCuda(const DepthwiseCudaFuncs &funcs, const ScheduleContex
     int64_t tile = (threadsX + funcs.spanX - 1) * (threadsY * rows + funcs.spanY - 1) * 4;
     return tile + (stageKernel ? kernelBytes : 0);
   };
+  // Too large (big kernels: the halo dominates): fewer rows per thread
+  // first, down to 4, then fewer threads along the longer side.
   while (sharedBytes() > sharedBytesLimit) {
-    if (threadsY > 1 && threadsY * rows >= threadsX)
+    if (rows > 4)
+      rows = ceilDiv(rows, 2);
+    else if (threadsY > 1 && threadsY * rows >= threadsX)
       threadsY = ceilDiv(threadsY, 2);
     else if (threadsX > 8)
       threadsX = ceilDiv(threadsX, 2);
@@ -88,11 +93,19 @@ void scheduleDepthwiseCuda(const DepthwiseCudaFuncs &funcs, const ScheduleContex
       break;
   }
   // Even out the tiles (this never grows them): 56 columns in 2 tiles of 28
-  // rather than 32 + 24; 56 rows with 4 threads of 8 rows: 2 tiles of 4 × 7.
+  // rather than 32 + 24; 56 rows with 4 threads of 16 rows: 1 tile of 4 × 14.
   threadsX = ceilDiv(width, ceilDiv(width, threadsX));
-  int64_t tileRows = ceilDiv(height, ceilDiv(height, threadsY * rows));
-  rows = ceilDiv(tileRows, threadsY);
-  threadsY = std::min(ceilDiv(tileRows, rows), height / rows); // tile <= height
+  // A tile taller than the plane (23 rows as 2 × 12) takes one tile more.
+  for (int64_t tiles = ceilDiv(height, threadsY * rows);; ++tiles) {
+    int64_t tileRows = ceilDiv(height, tiles);
+    int64_t evenRows = ceilDiv(tileRows, threadsY);
+    int64_t evenThreads = ceilDiv(tileRows, evenRows);
+    if (evenRows * evenThreads <= height) {
+      rows = evenRows;
+      threadsY = evenThreads;
+      break;
+    }
+  }
 
   Var xo("x_block"), tx("x_thread"), yo("y_block"), yi("y_inner"), ty("y_thread"),
       yr("y_row"), plane("c_n");
