@@ -40,6 +40,11 @@ struct ConvolutionFuncs {
   std::vector<int64_t> kernel;       // Halide order: kx[, ky]
   std::vector<int64_t> stride;       // Halide order
   std::vector<int64_t> inputExtents; // Halide order: x, [y,] c, n
+  /// The op's input (before padding) and weight as the accumulation reads
+  /// them, for schedules that stage them (schedules/cuda/depthwise.cpp).
+  Halide::Func input;
+  Halide::Func weight;
+  std::vector<int64_t> dilation; // Halide order
 };
 
 /// layer_norm / rms_norm over the last dimension (Halide dimension 0): each of

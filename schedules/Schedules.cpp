@@ -64,6 +64,25 @@ const Knob convolutionCuda[] = {
     {"tile_y", 4, "threads per block along the output height (conv1d: channels)"},
     {"tile_channels", 4, "threads per block along the output channels (conv2d)"},
 };
+// conv2d and hyper_zzw add the knobs of the CUDA depthwise schedule
+// (schedules/cuda/depthwise.cpp).
+#define LOOM_DEPTHWISE_CUDA_KNOBS                                                        \
+  {"depthwise_threads_x", 64, "depthwise: threads per block along the width (evened out over the tiles)"}, \
+      {"depthwise_threads_y", 4, "depthwise: threads per block along the height"},      \
+      {"depthwise_thread_rows", 16, "depthwise: output rows per thread (register tile; evened out)"}, \
+      {"depthwise_unroll_kx", 15,                                                        \
+       "depthwise: unroll the kernel columns when there are at most this many (0: never)", 0}, \
+      {"depthwise_unroll_ky", 63,                                                        \
+       "depthwise: unroll the kernel rows when there are at most this many (0: never)", 0}, \
+      {"depthwise_min_blocks", 256,                                                      \
+       "depthwise: shorten tiles until there are this many blocks (about 2 per H100 SM)", 0}
+const Knob conv2dCuda[] = {
+    {"tile_x", 16, "threads per block along the output width"},
+    {"tile_y", 4, "threads per block along the output height (conv1d: channels)"},
+    {"tile_channels", 4, "threads per block along the output channels (conv2d)"},
+    {"depthwise", 1, "use the depthwise schedule when groups == channels (0: the general one)", 0},
+    LOOM_DEPTHWISE_CUDA_KNOBS,
+};
 
 const Knob rowReductionCpu[] = {
     LOOM_VECTOR_WIDTH_KNOB,
@@ -130,7 +149,9 @@ const Knob hyperZZWCpu[] = {
 const Knob hyperZZWCuda[] = {
     {"tile_x", 16, "threads per block along the output width"},
     {"tile_y", 8, "threads per block along the output height"},
-    {"fuse_kernel", 1, "recompute W*Z at each tap (0: a kernel of its own, once per call)", 0},
+    {"fuse_kernel", 1,
+     "compute the block's W*Z in shared memory (0: a kernel of its own, once per call)", 0},
+    LOOM_DEPTHWISE_CUDA_KNOBS,
 };
 
 const Knob nestedFFNCpu[] = {
@@ -156,7 +177,7 @@ struct RegistryEntry {
 const RegistryEntry registry[] = {
     {"loom.linear", linearCpu, linearCuda},
     {"loom.conv1d", convolutionCpu, convolutionCuda},
-    {"loom.conv2d", conv2dCpu, convolutionCuda},
+    {"loom.conv2d", conv2dCpu, conv2dCuda},
     {"loom.layer_norm", rowReductionCpu, rowReductionCuda},
     {"loom.rms_norm", rowReductionCpu, rowReductionCuda},
     {"loom.softmax", rowReductionCpu, rowReductionCuda},

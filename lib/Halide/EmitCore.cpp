@@ -117,6 +117,8 @@ ConvolutionFuncs emitConvolution(const Tensor &input, const Tensor &weight,
   funcs.inChannelsPerGroup = weight.shape[1];
   funcs.outChannels = weight.shape[0];
   funcs.inputExtents.assign(input.shape.rbegin(), input.shape.rend());
+  funcs.input = input.func;
+  funcs.weight = weight.func;
   funcs.accumulate = Func(name + "_accumulate");
   funcs.result = Func(name);
 
@@ -126,6 +128,7 @@ ConvolutionFuncs emitConvolution(const Tensor &input, const Tensor &weight,
     ranges.push_back({0, i32(weight.shape[2 + dim])});
     funcs.kernel.push_back(weight.shape[2 + dim]);
     funcs.stride.push_back(stride[dim]);
+    funcs.dilation.push_back(dilation[dim]);
   }
   ranges.push_back({0, i32(funcs.inChannelsPerGroup)});
   funcs.reduction = RDom(ranges, name + "_r");

@@ -90,10 +90,12 @@ void scheduleConvolutionCpu(const ConvolutionFuncs &funcs,
 }
 
 void scheduleConv2DCpu(const ConvolutionFuncs &funcs, const ScheduleContext &context) {
-  // Depthwise (one input channel per output channel), stride 1: the
+  // Depthwise (one input channel per output channel), stride 1, padded: the
   // large-kernel schedule, whose register tile spans rows instead of channels.
+  // It accumulates whole vectors past the row's end, which reads past the
+  // input unless a padded copy (that bounds inference grows) sits between.
   bool depthwise = funcs.groups == funcs.outChannels && funcs.inChannelsPerGroup == 1 &&
-                   funcs.groups == funcs.inputExtents[2] &&
+                   funcs.groups == funcs.inputExtents[2] && funcs.paddedInput.defined() &&
                    llvm::all_of(funcs.stride, [](int64_t s) { return s == 1; });
   if (depthwise && context.knobs.get("depthwise") != 0) {
     scheduleDepthwiseCpu({funcs.accumulate, funcs.paddedInput, funcs.reduction, {}},

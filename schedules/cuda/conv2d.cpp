@@ -1,8 +1,10 @@
 // CUDA schedule of loom.conv2d: one output per thread in blocks of
 // tile_x (width) × tile_y (height) × tile_channels (output channels, fused
 // with the batch), accumulating in a register; the zero-padded input is
-// materialized by a kernel of its own.
+// materialized by a kernel of its own. Depthwise convolutions with stride 1
+// take the shared-memory schedule of schedules/cuda/depthwise.cpp instead.
 #include "schedules/ScheduleUtil.h"
+#include "schedules/cuda/Depthwise.h"
 
 #include <algorithm>
 
@@ -11,6 +13,22 @@ using namespace Halide;
 namespace loom::schedules {
 
 void scheduleConv2DCuda(const ConvolutionFuncs &funcs, const ScheduleContext &context) {
+  bool depthwise = funcs.groups == funcs.outChannels && funcs.inChannelsPerGroup == 1 &&
+                   funcs.groups == funcs.inputExtents[2] &&
+                   std::all_of(funcs.stride.begin(), funcs.stride.end(),
+                               [](int64_t s) { return s == 1; });
+  if (depthwise && context.knobs.get("depthwise") != 0) {
+    // The input tile is the padded input, or the input itself through a
+    // wrapper that only this convolution reads.
+    Func input = funcs.paddedInput.defined() ? funcs.paddedInput
+                                             : Func(funcs.input).in(funcs.accumulate);
+    DepthwiseCudaFuncs depthwiseFuncs{funcs.accumulate, input,
+                                      Func(funcs.weight).in(funcs.accumulate), funcs.reduction};
+    depthwiseFuncs.spanX = funcs.dilation[0] * (funcs.kernel[0] - 1) + 1;
+    depthwiseFuncs.spanY = funcs.dilation[1] * (funcs.kernel[1] - 1) + 1;
+    scheduleDepthwiseCuda(depthwiseFuncs, context);
+    return;
+  }
   Func stored = context.stored;
   std::vector<Var> vars = stored.args(); // x, y, c, n
   const std::vector<int64_t> &extents = context.extents;

@@ -1,12 +1,13 @@
-// CUDA schedules of hyper_kernel and hyper_zzw: one output per thread.
-// hyper_kernel's maps are GPU reductions over tiles of (unit, position);
-// hyper_zzw's convolution tiles (x, y) per block with channels × samples on
-// the third block dimension. With fuse_kernel, W ⊙ Z is recomputed at each
-// tap inside the convolution (one multiply more per FMA, no kernel in
-// memory); without, a kernel of its own materializes it once per call.
+// CUDA schedules of hyper_kernel and hyper_zzw. hyper_kernel's maps are GPU
+// reductions over tiles of (unit, position), one output per thread.
+// hyper_zzw's convolution is a depthwise convolution (schedules/cuda/
+// depthwise.cpp: input tile and kernel in shared memory, a column of outputs
+// per thread). With fuse_kernel, each block computes its plane's W ⊙ Z into
+// shared memory; without, a kernel of its own materializes it once per call.
 #include "schedules/HyperSchedules.h"
 
 #include "schedules/ScheduleUtil.h"
+#include "schedules/cuda/Depthwise.h"
 
 #include <algorithm>
 
@@ -44,27 +45,23 @@ void scheduleHyperZZWCuda(const HyperZZWFuncs &funcs, const ScheduleContext &con
     schedulePointwiseCuda(context.stored, context.extents, tileX, tileY);
     return;
   }
-  Func stored = context.stored;
-  std::vector<Var> vars = stored.args(); // x, y, c, n
-  const std::vector<int64_t> &extents = context.extents;
-  auto tile = [&](int64_t knob, int64_t extent) {
-    return static_cast<int>(std::clamp<int64_t>(knob, 1, extent));
-  };
-  Var planes("c_n"), bx("block_x"), by("block_y"), bz("block_z"), tx("thread_x"),
-      ty("thread_y"), tz("thread_z");
-  stored.compute_root()
-      .fuse(vars[2], vars[3], planes)
-      .gpu_tile(vars[0], vars[1], planes, bx, by, bz, tx, ty, tz, tile(tileX, extents[0]),
-                tile(tileY, extents[1]), 1, TailStrategy::GuardWithIf);
-  Func accumulate = funcs.accumulate;
-  accumulate.compute_at(stored, tx);
-  accumulate.update().unroll(funcs.reduction.x, 4, TailStrategy::GuardWithIf);
-  schedulePointwiseCuda(funcs.paddedInput, funcs.inputExtents, tileX, tileY);
-  if (funcs.global && context.knobs.get("fuse_kernel") == 0)
+  // The convolution: the depthwise schedule, which stages each block's
+  // padded input tile and its plane's kernel in shared memory. Fused, the
+  // staged kernel is W ⊙ Z itself (k² multiplies per block); unfused, W ⊙ Z
+  // is a kernel of its own, once per call, and the block stages a copy.
+  Func kernel = funcs.contextKernel;
+  if (funcs.global && context.knobs.get("fuse_kernel") == 0) {
     schedulePointwiseCuda(funcs.contextKernel,
                           {funcs.kernel, funcs.kernel, funcs.inputExtents[2],
                            funcs.inputExtents[3]},
                           tileX, tileY);
+    kernel = Func(funcs.contextKernel).in(funcs.accumulate);
+  }
+  DepthwiseCudaFuncs depthwise{funcs.accumulate, funcs.paddedInput, kernel, funcs.reduction};
+  // The kernel may be non-square (a global kernel as large as z).
+  depthwise.spanX = *Internal::as_const_int(funcs.reduction[0].extent());
+  depthwise.spanY = *Internal::as_const_int(funcs.reduction[1].extent());
+  scheduleDepthwiseCuda(depthwise, context);
 }
 
 } // namespace loom::schedules

@@ -1,5 +1,5 @@
 """PyTorch twin of Inputs/depthwise.loom (stacked depthwise 3×3 and 13×13
-convolutions, a bias-free 31×31 one)."""
+convolutions, an unpadded 5×5 one, a bias-free 31×31 one)."""
 import sys
 
 import torch
@@ -13,10 +13,11 @@ class Depthwise(nn.Module):
         super().__init__()
         self.dw3 = nn.Conv2d(8, 8, 3, padding=1, groups=8)
         self.dw13 = nn.Conv2d(8, 8, 13, padding=6, groups=8)
+        self.dw5 = nn.Conv2d(8, 8, 5, groups=8)
         self.dw31 = nn.Conv2d(4, 4, 31, padding=15, groups=4, bias=False)
 
     def forward(self, x, z):
-        return {"small": self.dw13(self.dw3(x)), "large": self.dw31(z)}
+        return {"small": self.dw13(self.dw3(x)), "valid": self.dw5(x), "large": self.dw31(z)}
 
 
 if __name__ == "__main__":
