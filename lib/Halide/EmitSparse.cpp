@@ -190,22 +190,37 @@ Sites *SparseLowering::Impl::sitesFor(const MaskKey &key) {
   RDom row(0, width, base + "_row");
   funcs.rowCount(r) = 0;
   funcs.rowCount(r) += cast(Int(32), Expr(active(row, r)));
-  // Exclusive prefix over rows: a short sequential scan (one value per row).
   funcs.rowStart = Func(uniqueName(base + "_row_start"));
-  funcs.rowStart(r) = 0;
-  if (rows > 1) {
-    RDom scan(1, rows - 1, base + "_scan");
-    funcs.rowStart(scan) = funcs.rowStart(scan - 1) + funcs.rowCount(scan - 1);
+  funcs.prefix = Func(uniqueName(base + "_prefix"));
+  if (cpu()) {
+    // Exclusive prefix over rows: a short sequential scan (one value per row).
+    funcs.rowStart(r) = 0;
+    if (rows > 1) {
+      RDom scan(1, rows - 1, base + "_scan");
+      funcs.rowStart(scan) = funcs.rowStart(scan - 1) + funcs.rowCount(scan - 1);
+    }
+    // Within a row, a sequential prefix along x; rows are independent.
+    funcs.prefix(x, r) = funcs.rowStart(r);
+    if (width > 1) {
+      RDom along(1, width - 1, base + "_along");
+      funcs.prefix(along, r) =
+          funcs.prefix(along - 1, r) + cast(Int(32), Expr(active(along - 1, r)));
+    }
+  } else {
+    // On the GPU every start is its own sum, so that all of them are computed
+    // at once (a scan would run in one thread, or force the mask to the
+    // host): a row's start sums the counts of the rows before it, a pixel's
+    // prefix the pixels before it in its row. O(rows) and O(width) reads per
+    // value, from lines that every thread of a block shares in L1.
+    RDom before(0, rows, base + "_before");
+    funcs.rowStart(r) = 0;
+    funcs.rowStart(r) += select(before < r, funcs.rowCount(before), 0);
+    RDom left(0, width, base + "_left");
+    funcs.prefix(x, r) = funcs.rowStart(r);
+    funcs.prefix(x, r) += select(left < x, cast(Int(32), Expr(active(left, r))), 0);
   }
   funcs.count = Func(uniqueName(base + "_count"));
   funcs.count() = funcs.rowStart(rows - 1) + funcs.rowCount(rows - 1);
-  // Within a row, a sequential prefix along x; rows are independent.
-  funcs.prefix = Func(uniqueName(base + "_prefix"));
-  funcs.prefix(x, r) = funcs.rowStart(r);
-  if (width > 1) {
-    RDom along(1, width - 1, base + "_along");
-    funcs.prefix(along, r) = funcs.prefix(along - 1, r) + cast(Int(32), Expr(active(along - 1, r)));
-  }
   funcs.index = Func(uniqueName(base + "_index"));
   funcs.index(x, r) = select(active(x, r) != 0, funcs.prefix(x, r), capacity);
   // The site list: each active pixel writes its linear position at its index
@@ -374,7 +389,8 @@ std::optional<Func> SparseLowering::Impl::emitOp(Operation *op, const std::strin
     Func weight = tensor(conv.getWeight()).func; // (kx, ky, ci, co)
     Func weights(uniqueName(name + "_weights"));
     Var co("co"), ci("ci"), t("t");
-    weights(co, ci, t) = weight(t % i32(kernelW), t / i32(kernelW), ci, co);
+    Expr weightChannel = cpu() ? Expr(co) : min(co, i32(outChannels) - 1);
+    weights(co, ci, t) = weight(t % i32(kernelW), t / i32(kernelW), ci, weightChannel);
 
     Func accumulate(uniqueName(name + "_accumulate"));
     RDom reduction(0, i32(inChannels), 0, taps, name + "_r");
@@ -390,12 +406,20 @@ std::optional<Func> SparseLowering::Impl::emitOp(Operation *op, const std::strin
                                  padding[1], neighbourSites);
       row = clamp(neighbours(reduction.y, i), 0, capacityIn);
     }
-    Expr bias = conv.getBias() ? tensor(conv.getBias()).func(c) : Expr(0.0f);
+    // A CUDA register tile may cover channels past the last (partial tiles are
+    // guarded at the store, not in the tile): clamp the channel of every read.
+    Expr channel = cpu() ? Expr(c) : min(c, i32(outChannels) - 1);
+    Expr bias = conv.getBias() ? tensor(conv.getBias()).func(channel) : Expr(0.0f);
     accumulate(c, i) = bias;
     accumulate(c, i) += weights(c, reduction.x, reduction.y) * input(reduction.x, row);
     FailureOr<KnobValues> knobs = schedules::knobValuesFor(op, scheduleTarget);
-    int64_t tileSites =
-        !cpu() ? 0 : succeeded(knobs) ? std::max<int64_t>(1, knobs->get("tile_sites")) : 1;
+    // Sites per register tile (CPU) or per thread block (CUDA: site threads ×
+    // sites per thread): the unit the site loop is bounded in.
+    int64_t tileSites = 1;
+    if (succeeded(knobs))
+      tileSites = cpu() ? knobs->get("tile_sites")
+                        : knobs->get("tile_y") * knobs->get("reg_sites");
+    tileSites = std::max<int64_t>(1, tileSites);
     funcs = defineCompact(sites, outChannels, uniqueName(name + "_compact"),
                           [&](Expr cc, Expr ii) { return accumulate(cc, ii); }, tileSites);
     funcs.accumulate = accumulate;
