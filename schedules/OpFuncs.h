@@ -82,6 +82,8 @@ struct GlobalAvgPool2DFuncs {
 struct SparseSiteFuncs {
   Halide::Func active, rowCount, rowStart, count, prefix, index, sites;
   int64_t width = 0, rows = 0, capacity = 0;
+  /// `active` is a max over blocks of a finer mask (a downsampled resolution).
+  bool activeReduces = false;
 };
 
 /// A compact stage of a sparse op: `compact(c, i)` holds channel c of active
@@ -103,6 +105,9 @@ struct SparseCompactFuncs {
   /// and, for k > 1 or stride > 1, the neighbour map.
   Halide::Func weights;
   Halide::Func neighbours;
+  /// sparse_conv2d: gathered(ci, tap, i), input channel ci of site i's
+  /// neighbour at `tap` (inline on the CPU; CUDA stages vectors of it).
+  Halide::Func gathered;
   Halide::RDom neighbourSites;
   /// A gather of a dense [N, C, H, W] tensor at the active sites (its reads
   /// are a plane apart per channel, a transpose for the schedule to tile).

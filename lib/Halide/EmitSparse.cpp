@@ -180,6 +180,7 @@ Sites *SparseLowering::Impl::sitesFor(const MaskKey &key) {
   }
   SparseSiteFuncs &funcs = sites->funcs;
   funcs.active = active;
+  funcs.activeReduces = !key.chain.empty() && !key.chain.back().first;
   funcs.width = sites->width;
   funcs.rows = sites->batch * sites->height;
   funcs.capacity = sites->capacity();
@@ -188,11 +189,11 @@ Sites *SparseLowering::Impl::sitesFor(const MaskKey &key) {
   std::string base = active.name();
   funcs.rowCount = Func(uniqueName(base + "_row_count"));
   RDom row(0, width, base + "_row");
-  funcs.rowCount(r) = 0;
-  funcs.rowCount(r) += cast(Int(32), Expr(active(row, r)));
   funcs.rowStart = Func(uniqueName(base + "_row_start"));
   funcs.prefix = Func(uniqueName(base + "_prefix"));
   if (cpu()) {
+    funcs.rowCount(r) = 0;
+    funcs.rowCount(r) += cast(Int(32), Expr(active(row, r)));
     // Exclusive prefix over rows: a short sequential scan (one value per row).
     funcs.rowStart(r) = 0;
     if (rows > 1) {
@@ -211,13 +212,14 @@ Sites *SparseLowering::Impl::sitesFor(const MaskKey &key) {
     // at once (a scan would run in one thread, or force the mask to the
     // host): a row's start sums the counts of the rows before it, a pixel's
     // prefix the pixels before it in its row. O(rows) and O(width) reads per
-    // value, from lines that every thread of a block shares in L1.
+    // value, from lines that every thread of a block shares in L1. Inline
+    // sums (no update stages): one kernel per Func, as each launch costs.
+    funcs.rowCount(r) = sum(cast(Int(32), Expr(active(row, r))));
     RDom before(0, rows, base + "_before");
-    funcs.rowStart(r) = 0;
-    funcs.rowStart(r) += select(before < r, funcs.rowCount(before), 0);
+    funcs.rowStart(r) = sum(select(before < r, funcs.rowCount(before), 0));
     RDom left(0, width, base + "_left");
-    funcs.prefix(x, r) = funcs.rowStart(r);
-    funcs.prefix(x, r) += select(left < x, cast(Int(32), Expr(active(left, r))), 0);
+    funcs.prefix(x, r) =
+        funcs.rowStart(r) + sum(select(left < x, cast(Int(32), Expr(active(left, r))), 0));
   }
   funcs.count = Func(uniqueName(base + "_count"));
   funcs.count() = funcs.rowStart(rows - 1) + funcs.rowCount(rows - 1);
@@ -397,21 +399,26 @@ std::optional<Func> SparseLowering::Impl::emitOp(Operation *op, const std::strin
     bool identity = taps == 1 && stride == 1 && padding[0] == 0 && padding[1] == 0;
     Func neighbours;
     RDom neighbourSites;
-    Expr row;
     int capacityIn = i32(sitesIn->capacity());
-    if (identity) {
-      row = clamp(i, 0, capacityIn);
-    } else {
+    if (!identity)
       neighbours = neighboursFor(sitesIn, sites, kernelH, kernelW, stride, padding[0],
                                  padding[1], neighbourSites);
-      row = clamp(neighbours(reduction.y, i), 0, capacityIn);
-    }
+    // The input row that site i reads at `tap`.
+    auto rowOf = [&](Expr tap) {
+      return identity ? clamp(i, 0, capacityIn) : clamp(neighbours(tap, i), 0, capacityIn);
+    };
     // A CUDA register tile may cover channels past the last (partial tiles are
     // guarded at the store, not in the tile): clamp the channel of every read.
     Expr channel = cpu() ? Expr(c) : min(c, i32(outChannels) - 1);
     Expr bias = conv.getBias() ? tensor(conv.getBias()).func(channel) : Expr(0.0f);
+    // The input row of site i's neighbour at tap t, as a Func of (ci, t, i) so
+    // that a schedule can load several input channels of a row at once.
+    Func gathered(uniqueName(name + "_gathered"));
+    Var gt("t");
+    gathered(ci, gt, i) = input(ci, rowOf(gt));
     accumulate(c, i) = bias;
-    accumulate(c, i) += weights(c, reduction.x, reduction.y) * input(reduction.x, row);
+    accumulate(c, i) += weights(c, reduction.x, reduction.y) *
+                        gathered(reduction.x, reduction.y, i);
     FailureOr<KnobValues> knobs = schedules::knobValuesFor(op, scheduleTarget);
     // Sites per register tile (CPU) or per thread block (CUDA: site threads ×
     // sites per thread): the unit the site loop is bounded in.
@@ -427,6 +434,7 @@ std::optional<Func> SparseLowering::Impl::emitOp(Operation *op, const std::strin
     funcs.weights = weights;
     funcs.neighbours = neighbours;
     funcs.neighbourSites = neighbourSites;
+    funcs.gathered = gathered;
   } else if (auto norm = dyn_cast<SparseBatchNormOp>(op)) {
     sites = sitesFor(keyOf(norm.getMask()));
     Func input = compactOf(op, norm.getInput(), sites, uniqueName(name + "_input"));

@@ -41,11 +41,15 @@ void scheduleZeroRow(Func compact, int64_t channels) {
 void scheduleSparseSitesCuda(const SparseSiteFuncs &given, const ScheduleContext &) {
   SparseSiteFuncs funcs = given;
   int64_t rows = funcs.rows, width = funcs.width;
-  schedulePointwiseCuda(funcs.active, {width, rows}, 32, 8);
-  // One thread per row, per row start, per pixel: each sums sequentially.
-  scheduleReductionCuda(funcs.rowCount, {rows}, 32, 4);
-  scheduleReductionCuda(funcs.rowStart, {rows}, 32, 4);
-  scheduleReductionCuda(funcs.count, {}, 1, 1);
+  // The mask test and the count stay inline (a compare; two loads): every
+  // kernel launch costs a few microseconds of host time, more than either.
+  // One thread per row count, per row start, per pixel: each sums alone.
+  // A downsampled mask's test is a max over a block, an inline reduction
+  // that Halide 14 cannot nest in the sums' loops: it gets its own kernel.
+  if (funcs.activeReduces)
+    schedulePointwiseCuda(funcs.active, {width, rows}, 32, 8);
+  schedulePointwiseCuda(funcs.rowCount, {rows}, 32, 4);
+  schedulePointwiseCuda(funcs.rowStart, {rows}, 32, 4);
   PointwiseGpuLoops index = schedulePointwiseCuda(funcs.index, {width, rows}, 32, 8);
   funcs.prefix.compute_at(index.thread);
   // The scatter: one thread per pixel, active ones store their position.
@@ -134,23 +138,47 @@ void scheduleSparseConv2DCuda(const SparseCompactFuncs &given,
       .vectorize(ac)
       .unroll(ai);
   RVar inputChannel = funcs.reduction.x, tap = funcs.reduction.y;
-  accumulate.update()
-      .reorder(ac, ai, inputChannel, tap)
-      .vectorize(ac)
-      .unroll(ai)
-      .unroll(inputChannel, 4, TailStrategy::GuardWithIf);
-
-  // The re-laid weights: once per run, a kernel.
-  // The re-laid weights: once per run, one kernel over all of them.
   const int64_t *inChannelsConst = as_const_int(funcs.reduction.x.extent());
   const int64_t *tapsConst = as_const_int(funcs.reduction.y.extent());
   int64_t inChannels = inChannelsConst ? *inChannelsConst : 1;
   int64_t taps = tapsConst ? *tapsConst : 1;
+  bool shared = knobs.get("shared_weights") != 0 &&
+                blockChannels * inChannels * taps * 4 <= kSharedBytes;
+  int lanes = clampInt(knobs.get("reg_inputs"), 1, inChannels);
+  if (lanes > 1 && inChannels % lanes == 0) {
+    // Per step of `lanes` input channels: one vector load of each site's
+    // input row (gathered) and lanes vector loads of weights, for
+    // lanes · reg_channels · reg_sites FMAs (the mat_mul pattern).
+    RVar channelOuter("ci_outer"), channelInner("ci_inner");
+    accumulate.update()
+        .split(inputChannel, channelOuter, channelInner, lanes)
+        .reorder(ac, ai, channelInner, channelOuter, tap)
+        .vectorize(ac)
+        .unroll(ai)
+        .unroll(channelInner);
+    std::vector<Var> gatheredVars = funcs.gathered.args(); // (ci, tap, i)
+    funcs.gathered.compute_at(accumulate, channelOuter)
+        .bound_extent(gatheredVars[0], lanes)
+        .vectorize(gatheredVars[0])
+        .unroll(gatheredVars[2]);
+    if (!shared) {
+      Func weightVectors = funcs.weights.in(accumulate);
+      std::vector<Var> vars = weightVectors.args(); // (co, ci, tap)
+      weightVectors.compute_at(accumulate, channelOuter).vectorize(vars[0]).unroll(vars[1]);
+    }
+  } else {
+    accumulate.update()
+        .reorder(ac, ai, inputChannel, tap)
+        .vectorize(ac)
+        .unroll(ai)
+        .unroll(inputChannel, 4, TailStrategy::GuardWithIf);
+  }
+
+  // The re-laid weights: once per run, a kernel.
+  // The re-laid weights: once per run, one kernel over all of them.
   schedulePointwiseCuda(funcs.weights, {channels, inChannels, taps}, 32, 8);
   // Shared staging of the block's weights: block channels × input channels ×
   // taps, loaded cooperatively by the block's threads before the tile loop.
-  bool shared = knobs.get("shared_weights") != 0 &&
-                blockChannels * inChannels * taps * 4 <= kSharedBytes;
   if (shared) {
     Func staged = funcs.weights.in(accumulate);
     std::vector<Var> vars = staged.args(); // (co, ci, tap)

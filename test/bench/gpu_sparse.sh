@@ -13,14 +13,17 @@ dir=${2:?usage: gpu_sparse.sh build|run DIR}
 here=$(cd "$(dirname "$0")" && pwd)
 
 # Knob variants of the layer: name, then loomc --knob arguments (tile_x/tile_y:
-# threads over channels/sites; reg_*: the per-thread register tile).
+# threads over channels/sites; reg_channels × reg_sites: the per-thread register
+# tile; reg_inputs: input channels per vector load).
 variants() {
   cat <<'LIST'
 t16x8_r4x4
+t16x8_r4x4_scalar sparse_conv2d.reg_inputs=1
+t16x8_r4x4_ci8 sparse_conv2d.reg_inputs=8
 t16x8_r4x8 sparse_conv2d.reg_sites=8
-t16x16_r4x4 sparse_conv2d.tile_y=16
-t8x16_r8x4 sparse_conv2d.tile_x=8 sparse_conv2d.tile_y=16 sparse_conv2d.reg_channels=8
-t16x8_r4x2 sparse_conv2d.reg_sites=2
+t8x8_r8x4 sparse_conv2d.tile_x=8 sparse_conv2d.reg_channels=8
+t16x4_r4x4 sparse_conv2d.tile_y=4
+t16x16_r4x2 sparse_conv2d.tile_y=16 sparse_conv2d.reg_sites=2
 t4x32_r4x4_shared sparse_conv2d.tile_x=4 sparse_conv2d.tile_y=32 sparse_conv2d.shared_weights=1
 LIST
 }
