@@ -93,7 +93,7 @@ const Knob sparseConvolutionCuda[] = {
     {"tile_y", 8, "threads per block along the active sites"},
     {"reg_channels", 4, "output channels per thread (a register tile, one vector)"},
     {"reg_sites", 4, "active sites per thread (a register tile, unrolled)"},
-    {"reg_inputs", 4, "input channels per vector load of an input row (1: scalar loads)"},
+    {"reg_inputs", 8, "input channels per vector load of an input row (1: scalar loads)"},
     {"shared_weights", 0, "1: stage the block's weights in shared memory (when ≤ 48 KiB)", 0},
 };
 

@@ -144,8 +144,12 @@ void scheduleSparseConv2DCuda(const SparseCompactFuncs &given,
   int64_t taps = tapsConst ? *tapsConst : 1;
   bool shared = knobs.get("shared_weights") != 0 &&
                 blockChannels * inChannels * taps * 4 <= kSharedBytes;
+  // The widest power-of-two step ≤ reg_inputs that divides the input
+  // channels (a vector may not run past a row).
   int lanes = clampInt(knobs.get("reg_inputs"), 1, inChannels);
-  if (lanes > 1 && inChannels % lanes == 0) {
+  while (lanes > 1 && inChannels % lanes != 0)
+    lanes /= 2;
+  if (lanes > 1) {
     // Per step of `lanes` input channels: one vector load of each site's
     // input row (gathered) and lanes vector loads of weights, for
     // lanes · reg_channels · reg_sites FMAs (the mat_mul pattern).

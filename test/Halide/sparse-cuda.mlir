@@ -7,10 +7,10 @@
 // site list and the neighbour map; no buffer goes back to the host (the
 // compact stages read the count on the device and their empty blocks exit).
 // The convolution is a register tile: each thread of a (channels × sites)
-// block accumulates 4 output channels × 4 sites; per 4 input channels it
-// loads 4 weight vectors and one 4-channel vector of each site's input row
-// (gathered through the neighbour map), for 64 FMAs. With shared_weights the
-// block first stages its weights in shared memory.
+// block accumulates 4 output channels × 4 sites; per 8 input channels it
+// loads 8 weight vectors and an 8-channel vector (2 × v4) of each site's
+// input row (gathered through the neighbour map), for 128 FMAs. With
+// shared_weights the block first stages its weights in shared memory.
 
 loom.model @sparse {
   %x = loom.input "x" : tensor<1x8x16x16xf32>
@@ -29,12 +29,12 @@ loom.model @sparse {
 // CHECK:      .visible .entry _kernel_mask_active_sites_s1_{{.*}}__block_id_x(
 // CHECK:      .visible .entry _kernel_neighbours_s1_{{.*}}__block_id_x(
 // CHECK:      .visible .entry _kernel_y_input_s1_{{.*}}__block_id_y(
-// The tile loop: per tap, each site's neighbour row; per 4 input channels,
-// 8 vector loads and 64 FMAs.
+// The tile loop: per tap, each site's neighbour row; per 8 input channels,
+// 16 vector loads and 128 FMAs.
 // CHECK:      .visible .entry _kernel_y_compact_s1_c_c_block___block_id_y(
 // CHECK-COUNT-4: ld.global.nc.u32
 // CHECK:      ld.global{{(.nc)?}}.v4.f32
-// CHECK-COUNT-64: fma.rn.f32
+// CHECK-COUNT-128: fma.rn.f32
 // CHECK:      .visible .entry _kernel_y_s0_{{.*}}__block_id_{{[xyz]}}(
 // CHECK-NOT:  halide_copy_to_host
 // CHECK:      halide_cuda_run({{.*}}"_kernel_mask_active_row_count_s0_
