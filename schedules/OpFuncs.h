@@ -90,7 +90,8 @@ struct SparseSiteFuncs {
 /// site i. Its pure definition is undefined; update 0 writes the rows i <
 /// count over `sites` (an RDom whose predicate bounds the loop by the count)
 /// and update 1 writes the zero row at `capacity` that inactive neighbours
-/// read. sparse_conv2d adds `accumulate(co, i)` (the bias, then one update
+/// read (CUDA: no update 1, update 0's sites reach row `capacity` and write
+/// zero there). sparse_conv2d adds `accumulate(co, i)` (the bias, then one update
 /// over `reduction` = (input channel, tap)); sparse_layer_norm adds
 /// per-site statistics `perSite` (Funcs of i, summing over `reduction`).
 struct SparseCompactFuncs {

@@ -290,6 +290,28 @@ SparseLowering::Impl::defineCompact(Sites *sites, int64_t channels, const std::s
   funcs.compact = Func(name);
   Var c("c"), i("i");
   funcs.compact(c, i) = undef<float>();
+  if (!cpu()) {
+    // On the GPU the zero row is written by the same kernel, one launch
+    // less per stage (launches cost more than the work here): the site loop
+    // runs on to the block holding row `capacity`, stores 0 there, and its
+    // rows past the count are never read. The loop bound stays on the
+    // device: every block tests the count and empty ones exit.
+    Expr row;
+    if (siteMultiple < 1) {
+      funcs.sites = RDom(0, i32(funcs.capacity) + 1, name + "_site");
+      row = funcs.sites.x;
+      funcs.sites.where(row < sites->funcs.count() || row == i32(funcs.capacity));
+    } else {
+      int blocks = i32(funcs.capacity / siteMultiple + 1);
+      funcs.sites = RDom(0, i32(siteMultiple), 0, blocks, name + "_site");
+      Expr first = funcs.sites.y * i32(siteMultiple);
+      funcs.sites.where(first < sites->funcs.count() ||
+                        first + i32(siteMultiple) > i32(funcs.capacity));
+      row = first + funcs.sites.x;
+    }
+    funcs.compact(c, row) = select(row == i32(funcs.capacity), 0.0f, value(c, row));
+    return funcs;
+  }
   if (siteMultiple < 1) {
     funcs.sites = RDom(0, i32(funcs.capacity), name + "_site");
     funcs.sites.where(funcs.sites.x < sites->funcs.count());

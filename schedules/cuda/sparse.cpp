@@ -1,15 +1,17 @@
 // CUDA schedules of the sparse ops. Everything runs on the device: the site
 // list (every count, start and prefix computed in parallel, see EmitSparse),
-// the neighbour map, and every compact stage as a kernel over blocks of
-// active sites × channels, launched over the active sites only (the count is
-// the one value that goes to the host, for the launch bounds).
+// the neighbour map, and every compact stage as one kernel over blocks of
+// sites × channels, zero row included. Nothing goes back to the host: the
+// kernels are launched over every possible site and their blocks past the
+// active count (read on the device) exit at once.
 //
 // sparse_conv2d is register-tiled: a block of tile_x × tile_y threads owns
 // tile_x·reg_channels output channels × tile_y·reg_sites sites; each thread
 // accumulates reg_channels × reg_sites outputs in registers over (input
-// channel, tap), loading reg_channels weights (one vector) and reg_sites input
-// values (gathered through the neighbour map) per step. With shared_weights
-// the block's weights are staged in shared memory first (when they fit).
+// channel, tap), per step of reg_inputs input channels loading one vector of
+// each site's input row (gathered through the neighbour map) and reg_inputs
+// weight vectors. With shared_weights the block's weights are staged in
+// shared memory first (when they fit).
 #include "schedules/ScheduleUtil.h"
 #include "schedules/SparseSchedules.h"
 
@@ -27,13 +29,6 @@ constexpr int64_t kSharedBytes = 48 * 1024;
 
 int clampInt(int64_t value, int64_t low, int64_t high) {
   return static_cast<int>(std::clamp<int64_t>(value, low, std::max(low, high)));
-}
-
-/// The zero row: one kernel over its channels.
-void scheduleZeroRow(Func compact, int64_t channels) {
-  Var zeroBlock("zero_block"), zeroThread("zero_thread");
-  compact.update(1).gpu_tile(compact.args()[0], zeroBlock, zeroThread,
-                             clampInt(channels, 1, 256), TailStrategy::GuardWithIf);
 }
 
 } // namespace
@@ -89,7 +84,6 @@ void scheduleSparseCompactCuda(const SparseCompactFuncs &given,
     compact.update(0).gpu_tile(c, funcs.sites.x, channelBlock, siteBlock, channelThread,
                                siteThread, tileX, tileY, TailStrategy::GuardWithIf);
   }
-  scheduleZeroRow(compact, funcs.channels);
   for (Func statistic : funcs.perSite)
     statistic.compute_at(LoopLevel(compact, channelThread));
 }
@@ -125,7 +119,6 @@ void scheduleSparseConv2DCuda(const SparseCompactFuncs &given,
       .gpu_threads(channelThread, siteThread)
       .unroll(siteReg)
       .unroll(channelReg);
-  scheduleZeroRow(compact, channels);
 
   // The register tile: reg_channels × reg_sites accumulators per thread, the
   // channels one vector (one weight load), the sites unrolled; the reduction

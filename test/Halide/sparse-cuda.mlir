@@ -5,7 +5,8 @@
 // the row starts and the per-pixel prefixes (each its own sum, computed in
 // parallel; the mask test and the count stay inline), the scatter of the
 // site list and the neighbour map; no buffer goes back to the host (the
-// compact stages read the count on the device and their empty blocks exit).
+// compact stages read the count on the device and their empty blocks exit),
+// and each compact stage writes its zero row itself (no kernel of its own).
 // The convolution is a register tile: each thread of a (channels × sites)
 // block accumulates 4 output channels × 4 sites; per 8 input channels it
 // loads 8 weight vectors and an 8-channel vector (2 × v4) of each site's
@@ -43,8 +44,10 @@ loom.model @sparse {
 // CHECK:      halide_cuda_run({{.*}}"_kernel_mask_active_sites_s1_
 // CHECK:      halide_cuda_run({{.*}}"_kernel_neighbours_s1_
 // CHECK:      halide_cuda_run({{.*}}"_kernel_y_input_s1_
-// 8 channels: 2 channel threads × 8 site threads, blocks over all 256 sites / 32.
-// CHECK:      halide_cuda_run({{.*}}"_kernel_y_compact_s1_c_c_block___block_id_y", 8, 1, 1, 2, 8, 1, 0,
+// 8 channels: 2 channel threads × 8 site threads, blocks over all 256 sites
+// / 32 and one more for the zero row.
+// CHECK-NOT:  halide_cuda_run({{.*}}zero
+// CHECK:      halide_cuda_run({{.*}}"_kernel_y_compact_s1_c_c_block___block_id_y", 9, 1, 1, 2, 8, 1, 0,
 // CHECK:      halide_cuda_run({{.*}}"_kernel_y_s0_
 // CHECK-NOT:  halide_copy_to_host
 

@@ -17,13 +17,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 # tile; reg_inputs: input channels per vector load).
 variants() {
   cat <<'LIST'
-t16x8_r4x4
+t16x8_r4x4_ci8
+t16x8_r4x4_ci4 sparse_conv2d.reg_inputs=4
 t16x8_r4x4_scalar sparse_conv2d.reg_inputs=1
-t16x8_r4x4_ci8 sparse_conv2d.reg_inputs=8
-t16x8_r4x8 sparse_conv2d.reg_sites=8
-t8x8_r8x4 sparse_conv2d.tile_x=8 sparse_conv2d.reg_channels=8
-t16x4_r4x4 sparse_conv2d.tile_y=4
-t16x16_r4x2 sparse_conv2d.tile_y=16 sparse_conv2d.reg_sites=2
+t16x4_r4x4_ci8 sparse_conv2d.tile_y=4
+t16x16_r4x2_ci8 sparse_conv2d.tile_y=16 sparse_conv2d.reg_sites=2
+t8x8_r8x4_ci8 sparse_conv2d.tile_x=8 sparse_conv2d.reg_channels=8
 t4x32_r4x4_shared sparse_conv2d.tile_x=4 sparse_conv2d.tile_y=32 sparse_conv2d.shared_weights=1
 LIST
 }
