@@ -87,13 +87,16 @@ struct GlobalAvgPool2DFuncs {
 struct SparseSiteFuncs {
   Halide::Func active, rowCount, rowStart, count, prefix, index, sites;
   int64_t width = 0, rows = 0, capacity = 0;
+  /// `active` is a max over blocks of a finer mask (a downsampled resolution).
+  bool activeReduces = false;
 };
 
 /// A compact stage of a sparse op: `compact(c, i)` holds channel c of active
 /// site i. Its pure definition is undefined; update 0 writes the rows i <
 /// count over `sites` (an RDom whose predicate bounds the loop by the count)
 /// and update 1 writes the zero row at `capacity` that inactive neighbours
-/// read. sparse_conv2d adds `accumulate(co, i)` (the bias, then one update
+/// read (CUDA: no update 1, update 0's sites reach row `capacity` and write
+/// zero there). sparse_conv2d adds `accumulate(co, i)` (the bias, then one update
 /// over `reduction` = (input channel, tap)); sparse_layer_norm adds
 /// per-site statistics `perSite` (Funcs of i, summing over `reduction`).
 struct SparseCompactFuncs {
@@ -108,6 +111,9 @@ struct SparseCompactFuncs {
   /// and, for k > 1 or stride > 1, the neighbour map.
   Halide::Func weights;
   Halide::Func neighbours;
+  /// sparse_conv2d: gathered(ci, tap, i), input channel ci of site i's
+  /// neighbour at `tap` (inline on the CPU; CUDA stages vectors of it).
+  Halide::Func gathered;
   Halide::RDom neighbourSites;
   /// A gather of a dense [N, C, H, W] tensor at the active sites (its reads
   /// are a plane apart per channel, a transpose for the schedule to tile).

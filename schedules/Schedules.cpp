@@ -108,8 +108,12 @@ const Knob sparseConvolutionCpu[] = {
     LOOM_PARALLEL_GRAIN_KNOB,
 };
 const Knob sparseConvolutionCuda[] = {
-    {"tile_x", 32, "threads per block along the output channels"},
-    {"tile_y", 4, "threads per block along the active sites"},
+    {"tile_x", 16, "threads per block along the output channels"},
+    {"tile_y", 8, "threads per block along the active sites"},
+    {"reg_channels", 4, "output channels per thread (a register tile, one vector)"},
+    {"reg_sites", 4, "active sites per thread (a register tile, unrolled)"},
+    {"reg_inputs", 8, "input channels per vector load of an input row (1: scalar loads)"},
+    {"shared_weights", 0, "1: stage the block's weights in shared memory (when ≤ 48 KiB)", 0},
 };
 
 const Knob selectiveScanCpu[] = {

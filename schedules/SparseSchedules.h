@@ -7,14 +7,15 @@
 
 namespace loom::schedules {
 
-/// The site list: scans over rows, parallel where rows are independent. On
-/// CUDA it stays on the host (the scans are sequential and small: one value
-/// per pixel, against C per pixel for the features).
+/// The site list: on the CPU, scans over rows, parallel where rows are
+/// independent; on CUDA, kernels of independent sums (row counts, row
+/// starts, per-pixel prefixes) and a scatter, so that nothing leaves the GPU.
 void scheduleSparseSitesCpu(const SparseSiteFuncs &funcs, const ScheduleContext &context);
 void scheduleSparseSitesCuda(const SparseSiteFuncs &funcs, const ScheduleContext &context);
 
 /// sparse_conv2d: register tiles of tile_sites sites × tile_channels vectors of
-/// output channels, parallel over blocks of active sites only.
+/// output channels, parallel over blocks of active sites only (CPU); thread
+/// blocks of sites × channels, reg_sites × reg_channels per thread (CUDA).
 void scheduleSparseConv2DCpu(const SparseCompactFuncs &funcs, const ScheduleContext &context);
 void scheduleSparseConv2DCuda(const SparseCompactFuncs &funcs,
                               const ScheduleContext &context);

@@ -180,6 +180,7 @@ Sites *SparseLowering::Impl::sitesFor(const MaskKey &key) {
   }
   SparseSiteFuncs &funcs = sites->funcs;
   funcs.active = active;
+  funcs.activeReduces = !key.chain.empty() && !key.chain.back().first;
   funcs.width = sites->width;
   funcs.rows = sites->batch * sites->height;
   funcs.capacity = sites->capacity();
@@ -188,24 +189,40 @@ Sites *SparseLowering::Impl::sitesFor(const MaskKey &key) {
   std::string base = active.name();
   funcs.rowCount = Func(uniqueName(base + "_row_count"));
   RDom row(0, width, base + "_row");
-  funcs.rowCount(r) = 0;
-  funcs.rowCount(r) += cast(Int(32), Expr(active(row, r)));
-  // Exclusive prefix over rows: a short sequential scan (one value per row).
   funcs.rowStart = Func(uniqueName(base + "_row_start"));
-  funcs.rowStart(r) = 0;
-  if (rows > 1) {
-    RDom scan(1, rows - 1, base + "_scan");
-    funcs.rowStart(scan) = funcs.rowStart(scan - 1) + funcs.rowCount(scan - 1);
+  funcs.prefix = Func(uniqueName(base + "_prefix"));
+  if (cpu()) {
+    funcs.rowCount(r) = 0;
+    funcs.rowCount(r) += cast(Int(32), Expr(active(row, r)));
+    // Exclusive prefix over rows: a short sequential scan (one value per row).
+    funcs.rowStart(r) = 0;
+    if (rows > 1) {
+      RDom scan(1, rows - 1, base + "_scan");
+      funcs.rowStart(scan) = funcs.rowStart(scan - 1) + funcs.rowCount(scan - 1);
+    }
+    // Within a row, a sequential prefix along x; rows are independent.
+    funcs.prefix(x, r) = funcs.rowStart(r);
+    if (width > 1) {
+      RDom along(1, width - 1, base + "_along");
+      funcs.prefix(along, r) =
+          funcs.prefix(along - 1, r) + cast(Int(32), Expr(active(along - 1, r)));
+    }
+  } else {
+    // On the GPU every start is its own sum, so that all of them are computed
+    // at once (a scan would run in one thread, or force the mask to the
+    // host): a row's start sums the counts of the rows before it, a pixel's
+    // prefix the pixels before it in its row. O(rows) and O(width) reads per
+    // value, from lines that every thread of a block shares in L1. Inline
+    // sums (no update stages): one kernel per Func, as each launch costs.
+    funcs.rowCount(r) = sum(cast(Int(32), Expr(active(row, r))));
+    RDom before(0, rows, base + "_before");
+    funcs.rowStart(r) = sum(select(before < r, funcs.rowCount(before), 0));
+    RDom left(0, width, base + "_left");
+    funcs.prefix(x, r) =
+        funcs.rowStart(r) + sum(select(left < x, cast(Int(32), Expr(active(left, r))), 0));
   }
   funcs.count = Func(uniqueName(base + "_count"));
   funcs.count() = funcs.rowStart(rows - 1) + funcs.rowCount(rows - 1);
-  // Within a row, a sequential prefix along x; rows are independent.
-  funcs.prefix = Func(uniqueName(base + "_prefix"));
-  funcs.prefix(x, r) = funcs.rowStart(r);
-  if (width > 1) {
-    RDom along(1, width - 1, base + "_along");
-    funcs.prefix(along, r) = funcs.prefix(along - 1, r) + cast(Int(32), Expr(active(along - 1, r)));
-  }
   funcs.index = Func(uniqueName(base + "_index"));
   funcs.index(x, r) = select(active(x, r) != 0, funcs.prefix(x, r), capacity);
   // The site list: each active pixel writes its linear position at its index
@@ -273,6 +290,28 @@ SparseLowering::Impl::defineCompact(Sites *sites, int64_t channels, const std::s
   funcs.compact = Func(name);
   Var c("c"), i("i");
   funcs.compact(c, i) = undef<float>();
+  if (!cpu()) {
+    // On the GPU the zero row is written by the same kernel, one launch
+    // less per stage (launches cost more than the work here): the site loop
+    // runs on to the block holding row `capacity`, stores 0 there, and its
+    // rows past the count are never read. The loop bound stays on the
+    // device: every block tests the count and empty ones exit.
+    Expr row;
+    if (siteMultiple < 1) {
+      funcs.sites = RDom(0, i32(funcs.capacity) + 1, name + "_site");
+      row = funcs.sites.x;
+      funcs.sites.where(row < sites->funcs.count() || row == i32(funcs.capacity));
+    } else {
+      int blocks = i32(funcs.capacity / siteMultiple + 1);
+      funcs.sites = RDom(0, i32(siteMultiple), 0, blocks, name + "_site");
+      Expr first = funcs.sites.y * i32(siteMultiple);
+      funcs.sites.where(first < sites->funcs.count() ||
+                        first + i32(siteMultiple) > i32(funcs.capacity));
+      row = first + funcs.sites.x;
+    }
+    funcs.compact(c, row) = select(row == i32(funcs.capacity), 0.0f, value(c, row));
+    return funcs;
+  }
   if (siteMultiple < 1) {
     funcs.sites = RDom(0, i32(funcs.capacity), name + "_site");
     funcs.sites.where(funcs.sites.x < sites->funcs.count());
@@ -374,28 +413,42 @@ std::optional<Func> SparseLowering::Impl::emitOp(Operation *op, const std::strin
     Func weight = tensor(conv.getWeight()).func; // (kx, ky, ci, co)
     Func weights(uniqueName(name + "_weights"));
     Var co("co"), ci("ci"), t("t");
-    weights(co, ci, t) = weight(t % i32(kernelW), t / i32(kernelW), ci, co);
+    Expr weightChannel = cpu() ? Expr(co) : min(co, i32(outChannels) - 1);
+    weights(co, ci, t) = weight(t % i32(kernelW), t / i32(kernelW), ci, weightChannel);
 
     Func accumulate(uniqueName(name + "_accumulate"));
     RDom reduction(0, i32(inChannels), 0, taps, name + "_r");
     bool identity = taps == 1 && stride == 1 && padding[0] == 0 && padding[1] == 0;
     Func neighbours;
     RDom neighbourSites;
-    Expr row;
     int capacityIn = i32(sitesIn->capacity());
-    if (identity) {
-      row = clamp(i, 0, capacityIn);
-    } else {
+    if (!identity)
       neighbours = neighboursFor(sitesIn, sites, kernelH, kernelW, stride, padding[0],
                                  padding[1], neighbourSites);
-      row = clamp(neighbours(reduction.y, i), 0, capacityIn);
-    }
-    Expr bias = conv.getBias() ? tensor(conv.getBias()).func(c) : Expr(0.0f);
+    // The input row that site i reads at `tap`.
+    auto rowOf = [&](Expr tap) {
+      return identity ? clamp(i, 0, capacityIn) : clamp(neighbours(tap, i), 0, capacityIn);
+    };
+    // A CUDA register tile may cover channels past the last (partial tiles are
+    // guarded at the store, not in the tile): clamp the channel of every read.
+    Expr channel = cpu() ? Expr(c) : min(c, i32(outChannels) - 1);
+    Expr bias = conv.getBias() ? tensor(conv.getBias()).func(channel) : Expr(0.0f);
+    // The input row of site i's neighbour at tap t, as a Func of (ci, t, i) so
+    // that a schedule can load several input channels of a row at once.
+    Func gathered(uniqueName(name + "_gathered"));
+    Var gt("t");
+    gathered(ci, gt, i) = input(ci, rowOf(gt));
     accumulate(c, i) = bias;
-    accumulate(c, i) += weights(c, reduction.x, reduction.y) * input(reduction.x, row);
+    accumulate(c, i) += weights(c, reduction.x, reduction.y) *
+                        gathered(reduction.x, reduction.y, i);
     FailureOr<KnobValues> knobs = schedules::knobValuesFor(op, scheduleTarget);
-    int64_t tileSites =
-        !cpu() ? 0 : succeeded(knobs) ? std::max<int64_t>(1, knobs->get("tile_sites")) : 1;
+    // Sites per register tile (CPU) or per thread block (CUDA: site threads ×
+    // sites per thread): the unit the site loop is bounded in.
+    int64_t tileSites = 1;
+    if (succeeded(knobs))
+      tileSites = cpu() ? knobs->get("tile_sites")
+                        : knobs->get("tile_y") * knobs->get("reg_sites");
+    tileSites = std::max<int64_t>(1, tileSites);
     funcs = defineCompact(sites, outChannels, uniqueName(name + "_compact"),
                           [&](Expr cc, Expr ii) { return accumulate(cc, ii); }, tileSites);
     funcs.accumulate = accumulate;
@@ -403,6 +456,7 @@ std::optional<Func> SparseLowering::Impl::emitOp(Operation *op, const std::strin
     funcs.weights = weights;
     funcs.neighbours = neighbours;
     funcs.neighbourSites = neighbourSites;
+    funcs.gathered = gathered;
   } else if (auto norm = dyn_cast<SparseBatchNormOp>(op)) {
     sites = sitesFor(keyOf(norm.getMask()));
     Func input = compactOf(op, norm.getInput(), sites, uniqueName(name + "_input"));
