@@ -41,5 +41,6 @@ family() { # NAME COMMAND...
 [[ -d "$bundle/hyper" ]] && family hyper bash "$repo/test/bench/gpu_hyper.sh" run "$bundle/hyper"
 [[ -d "$bundle/sparse" ]] && family sparse bash "$bundle/sparse/gpu_sparse.sh" run "$bundle/sparse"
 [[ -d "$bundle/ssm" ]] && family ssm "$python" "$repo/test/bench/gpu_ssm.py" run "$bundle/ssm"
+[[ -d "$bundle/mamba2" ]] && family "mamba2 and hydra" "$python" "$repo/test/bench/gpu_mamba2.py" run "$bundle/mamba2"
 cat "$results"
 exit $status
