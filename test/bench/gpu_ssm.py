@@ -4,7 +4,8 @@ builds) vs PyTorch eager and torch.compile, for B in {1, 8}, L in {1024,
 4096}, d_model 768 (D = 1536, N = 16).
 
 usage: here (Loom built):  python3 test/bench/gpu_ssm.py build DIR [--variants]
-       on the GPU machine:  python3 test/bench/gpu_ssm.py run DIR [--runs 20]
+       on the GPU machine:  python3 test/bench/gpu_ssm.py run DIR [--runs 20] [--only scan]
+                                                              [--no-compile]
 
 `build` compiles the CUDA executables (Halide/MLIR needed; --variants adds
 scans with other `chunk` / `threads` knobs) and small scans with float64
@@ -128,7 +129,7 @@ def scan_inputs(torch, batch, length, device):
     return u, delta, am, bm, cm, d, z, bias
 
 
-def run(directory, runs):
+def run(directory, runs, ops, compile_peer):
     import torch
     torch.backends.cuda.matmul.allow_tf32 = False
     torch.backends.cudnn.allow_tf32 = False
@@ -155,7 +156,7 @@ def run(directory, runs):
     print("\n## Loom")
     print(f"{'op':5} {'B':>2} {'L':>5} {'latency (with copies)':>21} {'device':>19} {'GB/s':>7} "
           f"{'of copy':>7} {'of 3350':>7}", flush=True)
-    for what in ("scan", "block"):
+    for what in ops:
         for batch, length in bench_ssm.SHAPES:
             times = loom[what, batch, length] = loom_times(
                 os.path.join(directory, f"{what}_{batch}x{length}"), runs)
@@ -181,15 +182,17 @@ def run(directory, runs):
     print(f"{'op':5} {'B':>2} {'L':>5} {'eager':>19} {'torch.compile':>19} {'x eager':>8} "
           f"{'x compile':>9}", flush=True)
     with torch.no_grad():
-        for what in ("scan", "block"):
+        for what in ops:
             for batch, length in bench_ssm.SHAPES:
                 if what == "scan":
                     inputs = scan_inputs(torch, batch, length, device)
                     eager = best(*(cuda_time_ms(torch, lambda: scan_chunked(*inputs, chunk=c),
                                                 runs) for c in (64, 256)))
-                    compiled = torch.compile(lambda *x: scan_chunked(*x, chunk=256),
-                                             dynamic=False)
-                    fast = cuda_time_ms(torch, lambda: compiled(*inputs), runs)
+                    fast = {"min": float("nan"), "median": float("nan")}
+                    if compile_peer:
+                        compiled = torch.compile(lambda *x: scan_chunked(*x, chunk=256),
+                                                 dynamic=False)
+                        fast = cuda_time_ms(torch, lambda: compiled(*inputs), runs)
                     del inputs
                 else:
                     x = torch.randn(batch, length, bench_ssm.D_MODEL, device=device)
@@ -197,11 +200,13 @@ def run(directory, runs):
                     # Inductor 2.11 fails to generate the block with 256-step
                     # chunks (a SplitScan codegen error); 64 steps is the
                     # fallback.
-                    for chunk in (256, 64):
+                    for chunk in (256, 64) if compile_peer else (256,):
                         module = Mamba(lambda *a, c=chunk: scan_chunked(*a, chunk=c))
                         module = module.to(device).eval()
                         times = cuda_time_ms(torch, lambda: module(x), runs)
                         eager = times if eager is None else best(eager, times)
+                        if not compile_peer:
+                            break
                         try:
                             compiled = torch.compile(module, dynamic=False)
                             fast = cuda_time_ms(torch, lambda: compiled(x), runs)
@@ -223,13 +228,18 @@ def main():
     parser.add_argument("mode", choices=["build", "run"])
     parser.add_argument("directory")
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--only", choices=["scan", "block"],
+                        help="run: time only one of the two ops")
+    parser.add_argument("--no-compile", action="store_true",
+                        help="run: skip torch.compile (its compilation takes minutes)")
     parser.add_argument("--variants", action="store_true",
                         help="build: also scans with other chunk/threads knobs")
     args = parser.parse_args()
     if args.mode == "build":
         build(args.directory, args.variants)
     else:
-        run(args.directory, args.runs)
+        run(args.directory, args.runs, [args.only] if args.only else ["scan", "block"],
+            not args.no_compile)
 
 
 if __name__ == "__main__":
