@@ -127,7 +127,23 @@ struct SparseCompactFuncs {
 /// step l. `result(l, d, b)` adds D·u and the silu(z) gate. `stagedU` and
 /// `stagedDelta` (d, l, b) are u and the (softplus'd, biased) Δ with the
 /// channel innermost, so the scan reads them as vectors over d; `decay`
-/// (d, n) is A, transposed likewise.
+/// (d, n) is A, transposed likewise (times log2 e in the chunked form, which
+/// exponentiates in base 2).
+///
+/// The chunked form (`chunk` > 0, for GPUs) splits L into K = ⌈L/chunk⌉
+/// chunks scanned in parallel:
+///   pass 1: `chunkScan(j, d, c, b)` runs chunk c from a zero state over
+///     `chunkSteps` (r in [0, chunk)); j < N is state j, j = N sums Δ.
+///     `chunkEnd(d, j, c, b)` stores it (pure definition);
+///   pass 2: `chunkEnd`'s update, over `carrySteps` (j in [0, N), c in
+///     [1, K)), adds exp(A·ΣΔ_c) · chunkEnd(c − 1): afterwards chunkEnd(c) is
+///     the true state at the end of chunk c;
+///   pass 3: `scan(k, d, c, b)` starts from chunkEnd(c − 1) (0 for c = 0):
+///     k < N is the state, k in [N, N + chunk) the readout of step
+///     c·chunk + k − N; its update runs over `steps` = (j in [0, N],
+///     r in [0, chunk)) like the sequential form's.
+/// `result(l, d, b)` reads scan(N + l % chunk, d, l / chunk, b). stagedU
+/// and stagedDelta are then (d, l, b) Funcs meant to be inlined or wrapped.
 struct SelectiveScanFuncs {
   Halide::Func result;
   Halide::Func scan;
@@ -136,6 +152,12 @@ struct SelectiveScanFuncs {
   Halide::Func decay;
   Halide::RDom steps;
   int64_t batch = 0, channels = 0, length = 0, states = 0;
+  /// Chunked form only (chunk == 0: the sequential form).
+  int64_t chunk = 0, chunks = 0;
+  Halide::Func chunkScan;
+  Halide::Func chunkEnd;
+  Halide::RDom chunkSteps;
+  Halide::RDom carrySteps;
 };
 
 /// ssd_scan (Mamba-2): `scan(p, k, h, b)` is laid out as SelectiveScanFuncs'

@@ -119,10 +119,13 @@ const Knob sparseConvolutionCuda[] = {
 const Knob selectiveScanCpu[] = {
     LOOM_VECTOR_WIDTH_KNOB,
     {"chunk", 64, "steps of L whose u and Δ are staged (transposed) at a time"},
+    {"chunked_scan", 0,
+     "1: the GPU's chunked three-pass scan (chunks of `chunk` steps), to test it", 0},
 };
 const Knob selectiveScanCuda[] = {
-    LOOM_GPU_TILE_KNOBS,
-    {"threads", 32, "channels (one thread each) per block of the scan kernel"},
+    {"threads", 64, "channels (one thread each) per block of the scan kernels"},
+    {"chunk", 16,
+     "steps of L per chunk of the chunked scan (unrolled, staged in registers; at most 128)"},
 };
 
 const Knob ssdScanCpu[] = {

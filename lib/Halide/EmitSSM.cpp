@@ -19,24 +19,42 @@ Expr softplus(Expr x) {
 
 Expr silu(Expr x) { return x / (1.0f + exp(-x)); }
 
+/// 2^x on the GPU's special-function unit (PTX ex2.approx.ftz, relative error
+/// about 2^-22; subnormal results flush to 0): one instruction where Halide's
+/// exp is a ~20-instruction polynomial. The chunked (CUDA-only) form
+/// computes every decay exp(Δ·A) = 2^(Δ·A·log2 e) with it.
+/// On the CPU (where the chunked form runs only to be tested) it is exp.
+Expr exp2For(bool gpu, Expr x) {
+  if (!gpu)
+    return exp(x * float(M_LN2));
+  return Internal::Call::make(Float(32), "llvm.nvvm.ex2.approx.ftz.f", {std::move(x)},
+                              Internal::Call::PureExtern);
+}
+
+void emitSequentialScan(SelectiveScanFuncs &funcs, const Tensor &b, const Tensor &c,
+                        const std::string &name);
+void emitChunkedScan(SelectiveScanFuncs &funcs, const Tensor &b, const Tensor &c,
+                     int64_t chunk, bool gpu, const std::string &name);
+
 } // namespace
 
 SelectiveScanFuncs emitSelectiveScan(const Tensor &u, const Tensor &delta, const Tensor &a,
                                      const Tensor &b, const Tensor &c, const Tensor *d,
                                      const Tensor *z, const Tensor *deltaBias,
-                                     bool deltaSoftplus, bool aIsLog,
-                                     const std::string &name) {
+                                     bool deltaSoftplus, bool aIsLog, int64_t chunk,
+                                     bool gpu, const std::string &name) {
   SelectiveScanFuncs funcs;
   funcs.batch = u.shape[0];
   funcs.channels = u.shape[1];
   funcs.length = u.shape[2];
   funcs.states = a.shape[1];
-  const int length = static_cast<int>(funcs.length), states = static_cast<int>(funcs.states);
-  Var l("l"), ch("d"), batch("b"), k("k"), n("n");
+  Var l("l"), ch("d"), batch("b"), n("n");
 
   funcs.decay = Func(name + "_decay");
   Expr aValue = a.at({ch, n});
-  funcs.decay(ch, n) = aIsLog ? -exp(aValue) : aValue;
+  Expr aEntry = aIsLog ? -exp(aValue) : aValue;
+  // The chunked form exponentiates in base 2 (exp2For): A·log2 e.
+  funcs.decay(ch, n) = chunk > 0 ? aEntry * float(M_LOG2E) : aEntry;
 
   funcs.stagedU = Func(name + "_staged_u");
   funcs.stagedU(ch, l, batch) = u.at({batch, ch, l});
@@ -46,6 +64,31 @@ SelectiveScanFuncs emitSelectiveScan(const Tensor &u, const Tensor &delta, const
     dt += deltaBias->at({ch});
   funcs.stagedDelta(ch, l, batch) = deltaSoftplus ? softplus(dt) : dt;
 
+  if (chunk > 0) {
+    emitChunkedScan(funcs, b, c, chunk, gpu, name);
+  } else {
+    emitSequentialScan(funcs, b, c, name);
+  }
+
+  funcs.result = Func(name);
+  Expr chunkLength = static_cast<int>(funcs.chunk);
+  Expr y = funcs.chunk > 0 ? funcs.scan(static_cast<int>(funcs.states) + l % chunkLength, ch,
+                                        l / chunkLength, batch)
+                           : funcs.scan(ch, l, batch);
+  if (d)
+    y += d->at({ch}) * u.at({batch, ch, l});
+  if (z)
+    y *= silu(z->at({batch, ch, l}));
+  funcs.result(l, ch, batch) = y;
+  return funcs;
+}
+
+namespace {
+
+void emitSequentialScan(SelectiveScanFuncs &funcs, const Tensor &b, const Tensor &c,
+                        const std::string &name) {
+  const int length = static_cast<int>(funcs.length), states = static_cast<int>(funcs.states);
+  Var ch("d"), batch("b"), k("k");
   // One update writes one location per step, so the state slots and the
   // readout share a Func: j < N advances state j, j = N reads out. After the
   // schedule unrolls j, each copy keeps one branch of the selects.
@@ -62,16 +105,95 @@ SelectiveScanFuncs emitSelectiveScan(const Tensor &u, const Tensor &delta, const
     readout += funcs.scan(ch, length + s, batch) * c.at({batch, Expr(s), step});
   funcs.scan(ch, select(j < states, length + slot, step), batch) =
       select(j < states, state, readout);
-
-  funcs.result = Func(name);
-  Expr y = funcs.scan(ch, l, batch);
-  if (d)
-    y += d->at({ch}) * u.at({batch, ch, l});
-  if (z)
-    y *= silu(z->at({batch, ch, l}));
-  funcs.result(l, ch, batch) = y;
-  return funcs;
 }
+
+void emitChunkedScan(SelectiveScanFuncs &funcs, const Tensor &b, const Tensor &c,
+                     int64_t chunkSteps, bool gpu, const std::string &name) {
+  const int length = static_cast<int>(funcs.length), states = static_cast<int>(funcs.states);
+  // The schedule unrolls a chunk to keep its readouts in registers: 128
+  // steps is plenty (K·N carried states per channel stay small).
+  const int chunk = static_cast<int>(std::min<int64_t>({chunkSteps, funcs.length, 128}));
+  const int chunks = (length + chunk - 1) / chunk;
+  funcs.chunk = chunk;
+  funcs.chunks = chunks;
+  Var ch("d"), batch("b"), k("k"), j("j"), chunkIndex("c");
+
+  // Step r of chunk `at` is position at·chunk + r. Positions past L (the
+  // ragged last chunk) leave the state as it is (`advance`). They must not
+  // be written as Δ = 0: the decay 2^(0·A) would become a constant that
+  // Halide hoists out of the kernel into host code, where the PTX
+  // intrinsic does not exist.
+  auto stepAt = [&](Expr chunkIndexExpr, Expr r) { return chunkIndexExpr * chunk + r; };
+  bool ragged = length % chunk != 0;
+  // Clamped only where a chunk overhangs L: an unclamped index lets the
+  // schedule load a thread's chunk with aligned vector loads.
+  auto inside = [&](Expr position) { return ragged ? min(position, length - 1) : position; };
+  auto deltaAt = [&](Expr position) {
+    return funcs.stagedDelta(ch, inside(position), batch);
+  };
+  auto inputAt = [&](Expr position) { return funcs.stagedU(ch, inside(position), batch); };
+  auto advance = [&](Expr position, Expr next, Expr previous) {
+    return ragged ? select(position < length, next, previous) : next;
+  };
+
+  // Pass 1: each chunk from a zero state; j = N accumulates ΣΔ (the chunk's
+  // total decay is exp(A·ΣΔ)). j is a pure variable: every state advances at
+  // every step, independently of the others.
+  funcs.chunkScan = Func(name + "_chunk_scan");
+  funcs.chunkScan(j, ch, chunkIndex, batch) = 0.0f;
+  funcs.chunkSteps = RDom(0, chunk, name + "_chunk_step");
+  {
+    Expr position = stepAt(chunkIndex, funcs.chunkSteps.x);
+    Expr dt = deltaAt(position);
+    Expr slot = clamp(j, 0, states - 1);
+    Expr previous = funcs.chunkScan(j, ch, chunkIndex, batch);
+    Expr state = exp2For(gpu, dt * funcs.decay(ch, slot)) * previous +
+                 dt * inputAt(position) * b.at({batch, slot, inside(position)});
+    funcs.chunkScan(j, ch, chunkIndex, batch) =
+        advance(position, select(j < states, state, previous + dt), previous);
+  }
+  funcs.chunkEnd = Func(name + "_chunk_end");
+  funcs.chunkEnd(ch, j, chunkIndex, batch) = funcs.chunkScan(j, ch, chunkIndex, batch);
+
+  // Pass 2: carry the states across chunks, sequentially over c:
+  // end(c) += exp(A·ΣΔ_c) · end(c − 1).
+  if (chunks > 1) {
+    funcs.carrySteps = RDom(0, states, 1, chunks - 1, name + "_carry_step");
+    Expr n = funcs.carrySteps.x, at = funcs.carrySteps.y;
+    funcs.chunkEnd(ch, n, at, batch) +=
+        exp2For(gpu, funcs.decay(ch, n) * funcs.chunkEnd(ch, states, at, batch)) *
+        funcs.chunkEnd(ch, n, at - 1, batch);
+  }
+
+  // Pass 3: each chunk again, from its true initial state, reading out
+  // every step (the state slots and the readout share a Func, as in the
+  // sequential form).
+  funcs.scan = Func(name + "_scan");
+  Expr initial = chunks > 1 ? select(chunkIndex > 0 && k < states,
+                                     funcs.chunkEnd(ch, clamp(k, 0, states - 1),
+                                                    max(chunkIndex - 1, 0), batch),
+                                     0.0f)
+                            : Expr(0.0f);
+  funcs.scan(k, ch, chunkIndex, batch) = initial;
+  funcs.steps = RDom(0, states + 1, 0, chunk, name + "_step");
+  Expr slotIndex = funcs.steps.x, r = funcs.steps.y;
+  Expr position = stepAt(chunkIndex, r);
+  Expr dt = deltaAt(position);
+  Expr slot = clamp(slotIndex, 0, states - 1);
+  Expr clamped = inside(position);
+  Expr previous = funcs.scan(slot, ch, chunkIndex, batch);
+  Expr state = advance(position,
+                       exp2For(gpu, dt * funcs.decay(ch, slot)) * previous +
+                           dt * inputAt(position) * b.at({batch, slot, clamped}),
+                       previous);
+  Expr readout = 0.0f;
+  for (int s = 0; s < states; ++s)
+    readout += funcs.scan(s, ch, chunkIndex, batch) * c.at({batch, Expr(s), clamped});
+  funcs.scan(select(slotIndex < states, slot, states + r), ch, chunkIndex, batch) =
+      select(slotIndex < states, state, readout);
+}
+
+} // namespace
 
 SSDScanFuncs emitSSDScan(const Tensor &x, const Tensor &dt, const Tensor &a,
                          const Tensor &b, const Tensor &c, const Tensor *d, const Tensor *z,

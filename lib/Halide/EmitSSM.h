@@ -8,11 +8,14 @@
 namespace loom {
 
 /// The selective scan of LAYERS.md §3. `d`, `z` and `deltaBias` may be null.
-/// With `aIsLog`, `a` holds A_log (A = −exp(A_log)).
+/// With `aIsLog`, `a` holds A_log (A = −exp(A_log)). `chunk` = 0 emits the
+/// sequential form (CPU); `chunk` > 0 the chunked three-pass form (GPU) with
+/// chunks of that many steps (see SelectiveScanFuncs); `gpu` says whether
+/// it may use PTX-only intrinsics (the CPU runs it only to test it).
 SelectiveScanFuncs emitSelectiveScan(const Tensor &u, const Tensor &delta, const Tensor &a,
                                      const Tensor &b, const Tensor &c, const Tensor *d,
                                      const Tensor *z, const Tensor *deltaBias,
-                                     bool deltaSoftplus, bool aIsLog,
+                                     bool deltaSoftplus, bool aIsLog, int64_t chunk, bool gpu,
                                      const std::string &name);
 
 /// Mamba-2's scan (scalar decay per head, B and C per group). `d`, `z` and

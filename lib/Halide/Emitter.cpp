@@ -344,11 +344,23 @@ LogicalResult Lowering::emit(Operation *op) {
                          static_cast<int64_t>(slice.getStep()), shape, name);
       })
       .Case([&](SelectiveScanOp scan) {
+        // GPUs run the chunked form, whose chunk length is a schedule knob;
+        // CPUs the sequential one unless `chunked_scan` asks for the other
+        // (to test it). A bad knob is reported when the op is scheduled.
+        bool gpu = scheduleTarget == ScheduleTarget::Cuda;
+        int64_t chunk = 0;
+        {
+          ScopedDiagnosticHandler quiet(op->getContext(),
+                                        [](Diagnostic &) { return success(); });
+          FailureOr<KnobValues> knobs = knobValuesFor(op, scheduleTarget);
+          if (succeeded(knobs) && (gpu || knobs->get("chunked_scan") != 0))
+            chunk = knobs->get("chunk");
+        }
         SelectiveScanFuncs funcs = emitSelectiveScan(
             tensor(scan.getU()), tensor(scan.getDelta()), tensor(scan.getA()),
             tensor(scan.getB()), tensor(scan.getC()), optionalTensor(scan.getD()),
             optionalTensor(scan.getZ()), optionalTensor(scan.getDeltaBias()),
-            scan.getDeltaSoftplus(), scan.getAIsLog(), name);
+            scan.getDeltaSoftplus(), scan.getAIsLog(), chunk, gpu, name);
         func = funcs.result;
         opFuncs[op] = funcs;
       })

@@ -11,8 +11,40 @@ using namespace Halide;
 
 namespace loom::schedules {
 
+namespace {
+
+/// The chunked form (knob chunked_scan = 1), which exists for GPUs: a plain
+/// schedule with the GPU's loop structure, so the CPU can test the algorithm.
+void scheduleChunkedCpu(const SelectiveScanFuncs &funcs, const ScheduleContext &context) {
+  Func out = context.stored;
+  std::vector<Var> vars = out.args(); // (l, d, b)
+  Var chunkIndex("c"), step("r");
+  out.compute_root()
+      .split(vars[0], chunkIndex, step, static_cast<int>(funcs.chunk),
+             TailStrategy::GuardWithIf)
+      .reorder(step, vars[1], chunkIndex, vars[2])
+      .parallel(chunkIndex);
+  Func scan = funcs.scan;
+  scan.compute_at(out, vars[1]);
+  scan.update().reorder(RVar(funcs.steps.x), RVar(funcs.steps.y)).unroll(RVar(funcs.steps.x));
+  if (funcs.chunks <= 1)
+    return;
+  Func end = funcs.chunkEnd;
+  std::vector<Var> endVars = end.args(); // (d, j, c, b)
+  end.compute_root().reorder(endVars[1], endVars[0], endVars[2], endVars[3])
+      .parallel(endVars[2]);
+  end.update().unscheduled(); // the carry: sequential over chunks, as written
+  Func(funcs.chunkScan).compute_at(end, endVars[0]);
+}
+
+} // namespace
+
 void scheduleSelectiveScanCpu(const SelectiveScanFuncs &funcs,
                               const ScheduleContext &context) {
+  if (funcs.chunk > 0) {
+    scheduleChunkedCpu(funcs, context);
+    return;
+  }
   int lanes = lanesFor(funcs.channels, vectorWidth(context));
   int chunk = static_cast<int>(std::clamp<int64_t>(context.knobs.get("chunk"), 1,
                                                    funcs.length));

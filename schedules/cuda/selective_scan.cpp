@@ -1,35 +1,127 @@
-// CUDA schedule of loom.selective_scan: one thread per (batch, channel) runs
-// the recurrence over L, blocks of `threads` channels; the state lives in
-// global memory next to the readout (coalesced across the block's threads).
-// Staging (transposed u and Δ, with the softplus) is a pointwise kernel.
+// CUDA schedule of loom.selective_scan (the chunked form of EmitSSM): three
+// kernels, each with one thread per (channel, chunk, batch) or (channel,
+// batch) and the state of N floats in registers.
+//   pass 1 (chunk_end s0): each chunk from a zero state, steps unrolled;
+//   pass 2 (chunk_end s1): the carry across chunks, one thread per channel,
+//     sequential over chunks with the N states unrolled;
+//   pass 3 (the output): each chunk from its true initial state, every step
+//     unrolled so that the chunk's readouts stay in registers too.
+// A block holds `threads` consecutive channels of one chunk: B and C of a
+// step are the same address for the whole block (a broadcast load).
 #include "schedules/ScheduleUtil.h"
 
 using namespace Halide;
 
 namespace loom::schedules {
 
+namespace {
+
+/// Wraps `func` (d, l, b) for `consumer` and loads a thread's whole chunk of
+/// it (`chunk` steps) into registers at `at`, 4 steps per vector load. A
+/// thread's steps are contiguous in memory ([B, D, L]) but the threads of a
+/// warp are L apart: one scalar load per step would touch 32 cache lines for
+/// 4 bytes of each, per instruction.
+void stageChunk(Func func, Func consumer, LoopLevel at, int chunk) {
+  Func staged = func.in(consumer);
+  Var step = staged.args()[1];
+  staged.compute_at(at).store_in(MemoryType::Register).bound_extent(step, chunk);
+  if (chunk % 4 == 0)
+    staged.vectorize(step, 4);
+  staged.unroll(step);
+}
+
+} // namespace
+
 void scheduleSelectiveScanCuda(const SelectiveScanFuncs &funcs,
                                const ScheduleContext &context) {
-  int64_t tileX = context.knobs.get("tile_x"), tileY = context.knobs.get("tile_y");
-  schedulePointwiseCuda(context.stored, context.extents, tileX, tileY);
-  for (Func staged : {funcs.stagedU, funcs.stagedDelta})
-    schedulePointwiseCuda(staged, {funcs.channels, funcs.length, funcs.batch}, tileX, tileY);
-  schedulePointwiseCuda(funcs.decay, {funcs.channels, funcs.states}, tileX, tileY);
-
-  Func scan = funcs.scan;
-  std::vector<Var> vars = scan.args(); // (d, k, b)
-  schedulePointwiseCuda(scan, {funcs.channels, funcs.length + funcs.states, funcs.batch},
-                        tileX, tileY);
+  const int chunk = static_cast<int>(funcs.chunk);
   int threads = static_cast<int>(
       std::clamp<int64_t>(context.knobs.get("threads"), 1, funcs.channels));
-  RVar slot(funcs.steps.x), step(funcs.steps.y);
-  Var block("d_block"), thread("d_thread");
-  scan.update()
-      .split(vars[0], block, thread, threads, TailStrategy::GuardWithIf)
-      .reorder(slot, step, thread, block, vars[2])
-      .gpu_blocks(block, vars[2])
+
+  // Pass 3 and the output: out(l, d, b), l split into (chunk, step).
+  Func out = context.stored;
+  std::vector<Var> vars = out.args(); // (l, d, b)
+  Var chunkIndex("c"), step("r"), block("d_block"), thread("d_thread");
+  out.compute_root()
+      .split(vars[0], chunkIndex, step, chunk, TailStrategy::GuardWithIf)
+      .split(vars[1], block, thread, threads, TailStrategy::GuardWithIf)
+      .reorder(step, thread, block, chunkIndex, vars[2])
+      .gpu_blocks(block, chunkIndex, vars[2])
       .gpu_threads(thread)
-      .unroll(slot);
+      .unroll(step);
+  Func scan = funcs.scan; // (k, d, c, b): state, then the chunk's readouts
+  RVar slot(funcs.steps.x), scanStep(funcs.steps.y);
+  scan.compute_at(out, thread).store_in(MemoryType::Register).unroll(scan.args()[0]);
+  scan.update().reorder(slot, scanStep).unroll(slot).unroll(scanStep);
+  // Δ (softplus'd) and u of the chunk, and A, once per thread instead of
+  // once per state.
+  bool ragged = funcs.length % chunk != 0;
+  if (ragged) // clamped indices: a staged chunk would not stay in registers
+    Func(funcs.stagedDelta).in(scan).compute_at(scan, scanStep);
+  else {
+    stageChunk(funcs.stagedDelta, scan, LoopLevel(out, thread), chunk);
+    stageChunk(funcs.stagedU, scan, LoopLevel(out, thread), chunk);
+  }
+  // y, u (for D·u) and z in vectors of 4 steps as well.
+  if (chunk % 4 == 0)
+    out.vectorize(step, 4);
+  Func decay = Func(funcs.decay).in(scan);
+  decay.compute_at(out, thread).store_in(MemoryType::Register).unroll(decay.args()[1]);
+
+  if (funcs.chunks <= 1)
+    return;
+
+  // Pass 1: chunk_end(d, j, c, b) = chunk_scan(j, d, c, b).
+  Func end = funcs.chunkEnd;
+  std::vector<Var> endVars = end.args(); // (d, j, c, b)
+  Var endBlock("end_block"), endThread("end_thread");
+  end.compute_root()
+      .split(endVars[0], endBlock, endThread, threads, TailStrategy::GuardWithIf)
+      .reorder(endVars[1], endThread, endBlock, endVars[2], endVars[3])
+      .gpu_blocks(endBlock, endVars[2], endVars[3])
+      .gpu_threads(endThread)
+      .unroll(endVars[1]);
+  Func chunkScan = funcs.chunkScan;
+  RVar chunkStep(funcs.chunkSteps.x);
+  chunkScan.compute_at(end, endThread)
+      .store_in(MemoryType::Register)
+      .unroll(chunkScan.args()[0]);
+  // State j inside the step, every step unrolled: the states and the
+  // staged chunk stay in registers (constant indices).
+  chunkScan.update()
+      .reorder(chunkScan.args()[0], chunkStep)
+      .unroll(chunkScan.args()[0])
+      .unroll(chunkStep);
+  if (ragged)
+    Func(funcs.stagedDelta).in(chunkScan).compute_at(chunkScan, chunkStep);
+  else {
+    stageChunk(funcs.stagedDelta, chunkScan, LoopLevel(end, endThread), chunk);
+    stageChunk(funcs.stagedU, chunkScan, LoopLevel(end, endThread), chunk);
+  }
+  Func chunkDecay = Func(funcs.decay).in(chunkScan);
+  chunkDecay.compute_at(end, endThread)
+      .store_in(MemoryType::Register)
+      .unroll(chunkDecay.args()[1]);
+
+  // Pass 2: one thread per (channel, batch), sequential over chunks, the N
+  // states unrolled; 4 chunks unrolled so that their loads of the chunk ends
+  // can issue together (the chain through the carried state is short).
+  RVar carryState(funcs.carrySteps.x), carryChunk(funcs.carrySteps.y);
+  RVar chunkOuter("carry_outer"), chunkInner("carry_inner");
+  Var carryBlock("carry_block"), carryThread("carry_thread");
+  end.update()
+      .split(endVars[0], carryBlock, carryThread, threads, TailStrategy::GuardWithIf)
+      .split(carryChunk, chunkOuter, chunkInner, std::min<int>(4, funcs.chunks - 1),
+             TailStrategy::GuardWithIf)
+      .reorder(carryState, chunkInner, chunkOuter, carryThread, carryBlock, endVars[3])
+      .gpu_blocks(carryBlock, endVars[3])
+      .gpu_threads(carryThread)
+      .unroll(carryState)
+      .unroll(chunkInner);
+  Func carryDecay = Func(funcs.decay).in(end);
+  carryDecay.compute_at(end, carryThread)
+      .store_in(MemoryType::Register)
+      .unroll(carryDecay.args()[1]);
 }
 
 } // namespace loom::schedules

@@ -1,28 +1,50 @@
-// RUN: %loomc %s --emit=stmt --target=cuda | FileCheck %s
+// RUN: %loomc %s --emit=stmt --target=cuda | FileCheck %s --implicit-check-not=ld.local --implicit-check-not=st.local
+// RUN: %loomc %s --emit=stmt --target=cuda --knob selective_scan.chunk=10 | FileCheck %s --check-prefix=RAGGED --implicit-check-not=ld.local --implicit-check-not=st.local
+// RUN: %loomc %s --emit=stmt --target=cuda --knob selective_scan.chunk=64 | FileCheck %s --check-prefix=ONE
 
-// The selective scan for CUDA: staging (transposed u, softplus'd Δ) and the
-// readout are pointwise kernels; the recurrence is one kernel whose blocks
-// cover (channel blocks of `threads` = 32, batch) and whose threads each run
-// one channel's scan over L. The PTX reads %ctaid and %tid.
+// The selective scan for CUDA runs the chunked form: L = 64 in chunks of
+// `chunk` (default 16: four chunks). Pass 1 scans each chunk from zero
+// (chunk_end s0, grid: channel blocks × chunks × batch), pass 2 carries the
+// states across chunks (chunk_end s1, grid: channel blocks × batch), pass 3
+// rescans each chunk from its true initial state and writes y (grid as
+// pass 1); 64 channels (threads) per block. The decays use the
+// special-function unit (ex2.approx). Each thread loads its chunk of u and
+// Δ (and z) with 4-wide vector loads; the N = 16 states, the staged chunk
+// and the chunk's readouts stay in registers: no local memory anywhere.
 
 loom.model @scan {
-  %u = loom.input "u" : tensor<2x64x50xf32>
-  %dt = loom.input "delta" : tensor<2x64x50xf32>
-  %b = loom.input "B" : tensor<2x16x50xf32>
-  %c = loom.input "C" : tensor<2x16x50xf32>
+  %u = loom.input "u" : tensor<2x64x64xf32>
+  %dt = loom.input "delta" : tensor<2x64x64xf32>
+  %b = loom.input "B" : tensor<2x16x64xf32>
+  %c = loom.input "C" : tensor<2x16x64xf32>
   %a = loom.param "A_log" : tensor<64x16xf32>
-  %y = loom.selective_scan %u, %dt, %a, %b, %c {delta_softplus = true, a_is_log = true} : (tensor<2x64x50xf32>, tensor<2x64x50xf32>, tensor<64x16xf32>, tensor<2x16x50xf32>, tensor<2x16x50xf32>) -> tensor<2x64x50xf32>
-  loom.output "y", %y : tensor<2x64x50xf32>
+  %y = loom.selective_scan %u, %dt, %a, %b, %c {delta_softplus = true, a_is_log = true} : (tensor<2x64x64xf32>, tensor<2x64x64xf32>, tensor<64x16xf32>, tensor<2x16x64xf32>, tensor<2x16x64xf32>) -> tensor<2x64x64xf32>
+  loom.output "y", %y : tensor<2x64x64xf32>
 }
 
-// CHECK:      .visible .entry _kernel_y_staged_delta_s0_{{.*}}__block_id_{{[xyz]}}(
-// CHECK:      .visible .entry _kernel_y_scan_s1_b___block_id_y(
-// CHECK:      mov.u32 {{.*}}%ctaid.y
+// CHECK:      .visible .entry _kernel_y_chunk_end_s0_b___block_id_z(
+// CHECK:      mov.u32 {{.*}}%ctaid.z
 // CHECK:      mov.u32 {{.*}}%tid.x
+// CHECK:      ld.global.nc.v4.f32
+// CHECK:      ex2.approx.ftz.f32
+// CHECK:      .visible .entry _kernel_y_chunk_end_s1_b___block_id_y(
+// CHECK:      ex2.approx.ftz.f32
+// CHECK:      .visible .entry _kernel_y_s0_b___block_id_z(
+// CHECK:      ld.global.nc.v4.f32
+// CHECK:      ex2.approx.ftz.f32
 // CHECK:      fma.rn.f32
-// CHECK:      .visible .entry _kernel_y_s0_{{.*}}__block_id_{{[xyz]}}(
 // CHECK:      halide_cuda_initialize_kernels
-// CHECK:      halide_cuda_run({{.*}}"_kernel_y_staged_delta_s0_{{.*}}"
-// Grid: 2 channel blocks × 2 batches; 32 threads per block.
-// CHECK:      halide_cuda_run({{.*}}"_kernel_y_scan_s1_b___block_id_y", 2, 2, 1, 32, 1, 1,
-// CHECK:      halide_cuda_run({{.*}}"_kernel_y_s0_{{.*}}"
+// CHECK:      halide_cuda_run({{.*}}"_kernel_y_chunk_end_s0_b___block_id_z", 1, 4, 2, 64, 1, 1,
+// CHECK:      halide_cuda_run({{.*}}"_kernel_y_chunk_end_s1_b___block_id_y", 1, 2, 1, 64, 1, 1,
+// CHECK:      halide_cuda_run({{.*}}"_kernel_y_s0_b___block_id_z", 1, 4, 2, 64, 1, 1,
+
+// Chunks of 10: seven chunks, the last one ragged (64 = 6·10 + 4): steps
+// past L leave the state alone; scalar loads, still no local memory.
+// RAGGED:     halide_cuda_run({{.*}}"_kernel_y_chunk_end_s0_b___block_id_z", 1, 7, 2, 64, 1, 1,
+// RAGGED:     halide_cuda_run({{.*}}"_kernel_y_chunk_end_s1_b___block_id_y", 1, 2, 1, 64, 1, 1,
+// RAGGED:     halide_cuda_run({{.*}}"_kernel_y_s0_b___block_id_z", 1, 7, 2, 64, 1, 1,
+
+// One chunk covers L: no passes 1 and 2, one kernel.
+// ONE-NOT:    chunk_end
+// ONE:        halide_cuda_run({{.*}}"_kernel_y_s0_b___block_id_z", 1, 1, 2, 64, 1, 1,
+// ONE-NOT:    chunk_end

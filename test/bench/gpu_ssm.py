@@ -1,21 +1,31 @@
 #!/usr/bin/env python3
-"""GPU check and benchmark of loom.selective_scan (CUDA build) vs PyTorch
-eager and torch.compile, for B in {1, 8}, L in {1024, 4096}, D = 1536, N = 16.
+"""GPU check and benchmark of loom.selective_scan and the Mamba block (CUDA
+builds) vs PyTorch eager and torch.compile, for B in {1, 8}, L in {1024,
+4096}, d_model 768 (D = 1536, N = 16).
 
-usage: here (Loom built):  python3 test/bench/gpu_ssm.py build DIR
-       on the GPU machine:  python3 test/bench/gpu_ssm.py run DIR [--runs 20]
+usage: here (Loom built):  python3 test/bench/gpu_ssm.py build DIR [--variants]
+       on the GPU machine:  python3 test/bench/gpu_ssm.py run DIR [--runs 20] [--only scan]
+                                                              [--no-compile]
 
-`build` compiles the CUDA executables (Halide/MLIR needed) and a small scan
-with reference data; `run` needs only the executables, PyTorch and a GPU. It
-first checks the small scan against the float64 reference (atol 1e-4, rtol
-1e-5), then times each shape. Loom's time is the executable's --bench
-latency (it includes the host↔device copies of inputs and outputs, which
-Halide's CUDA runtime makes per run); PyTorch's is CUDA-event time of the
-chunked scan (eager and torch.compile) with inputs already on the GPU. The
-bytes/s use the scan's compulsory traffic (u, Δ, z read, y written, B and C).
+`build` compiles the CUDA executables (Halide/MLIR needed; --variants adds
+scans with other `chunk` / `threads` knobs) and small scans with float64
+reference data; `run` needs only the executables, PyTorch and a GPU. It
+first checks the small scans (atol 1e-4, rtol 1e-5; a ragged last chunk;
+L a multiple of the chunk, the vector-staged path; five ragged chunks of
+8), then times each shape.
+
+Loom: `latency` is the executable's --bench time with the host↔device copies
+of inputs and outputs (Halide's CUDA runtime makes them every run); `device`
+is its device_ms line (inputs resident, outputs left on the GPU) — the one
+to compare with PyTorch's CUDA-event times of its kernels (inputs on the
+GPU). PyTorch's scan is the chunked closed form of bench_ssm (the fastest
+form found), timed with chunks of 64 and 256 steps (the best is shown);
+its block is bench_ssm's Mamba twin. fp32, TF32 off. GB/s of the scan use
+its compulsory traffic (u, Δ, z read, y written, B and C) over the device
+time, against a measured device-to-device copy and the 3350 GB/s nominal
+HBM3 bandwidth of the H100 SXM.
 """
 import argparse
-import json
 import os
 import re
 import statistics
@@ -29,23 +39,46 @@ sys.path.insert(0, os.path.join(ROOT, "test", "numeric"))
 
 import bench_ssm  # noqa: E402  (shapes, specs and the PyTorch forms)
 
+NOMINAL_GBPS = 3350.0
+# Knob variants of the scan (--variants), for the B = 1 and B = 8 long shapes.
+VARIANTS = [(8, 64), (16, 32), (16, 128), (32, 64), (32, 128)]  # (chunk, threads)
+VARIANT_SHAPES = [(1, 4096), (8, 4096)]
+# The small checks: (subdirectory, reference arguments, knobs).
+CHECKS = [("check", ["2", "64", "37", "16", "z"], []),
+          ("check64", ["2", "96", "64", "16", "z"], []),
+          ("check5", ["2", "40", "37", "16", "nosoftplus"],
+           ["--knob", "ss.chunk=8", "--knob", "ss.threads=16"])]
 
-def build(directory):
+
+def loomc(*args):
+    subprocess.run([os.path.join(ROOT, "build", "bin", "loomc"), *args, "--target=cuda"],
+                   check=True)
+
+
+def build(directory, variants):
     os.makedirs(directory, exist_ok=True)
-    loomc = os.path.join(ROOT, "build", "bin", "loomc")
     for batch, length in bench_ssm.SHAPES:
-        spec = os.path.join(directory, f"scan_{batch}x{length}.loom")
-        with open(spec, "w") as f:
-            f.write(bench_ssm.scan_spec(batch, length))
-        subprocess.run([loomc, spec, "--target=cuda", "--random-weights",
-                        "-o", os.path.join(directory, f"scan_{batch}x{length}")], check=True)
-    check_dir = os.path.join(directory, "check")
-    subprocess.run([sys.executable, os.path.join(ROOT, "test", "numeric",
-                                                 "selective_scan_ref.py"),
-                    check_dir, "2", "64", "37", "16", "z"], check=True)
-    subprocess.run([loomc, os.path.join(check_dir, "scan.loom"), "--target=cuda",
-                    "--weights", os.path.join(check_dir, "weights.safetensors"),
-                    "-o", os.path.join(check_dir, "model")], check=True)
+        for what, spec in (("scan", bench_ssm.scan_spec), ("block", bench_ssm.block_spec)):
+            path = os.path.join(directory, f"{what}_{batch}x{length}.loom")
+            with open(path, "w") as f:
+                f.write(spec(batch, length))
+            loomc(path, "--random-weights", "-o", path[:-len(".loom")])
+            print(f"built {what} {batch}x{length}", flush=True)
+    if variants:
+        for batch, length in VARIANT_SHAPES:
+            path = os.path.join(directory, f"scan_{batch}x{length}.loom")
+            for chunk, threads in VARIANTS:
+                loomc(path, "--random-weights", "--knob", f"ss.chunk={chunk}",
+                      "--knob", f"ss.threads={threads}",
+                      "-o", os.path.join(directory, f"scan_{batch}x{length}_c{chunk}_t{threads}"))
+    for name, arguments, knobs in CHECKS:
+        check_dir = os.path.join(directory, name)
+        subprocess.run([sys.executable, os.path.join(ROOT, "test", "numeric",
+                                                     "selective_scan_ref.py"),
+                        check_dir, *arguments], check=True)
+        loomc(os.path.join(check_dir, "scan.loom"), *knobs,
+              "--weights", os.path.join(check_dir, "weights.safetensors"),
+              "-o", os.path.join(check_dir, "model"))
     print(f"built into {directory}; copy it to the GPU machine with test/ and run "
           f"`python3 test/bench/gpu_ssm.py run {directory}`")
 
@@ -65,50 +98,128 @@ def cuda_time_ms(torch, function, runs):
     return {"min": min(times), "median": statistics.median(times)}
 
 
-def run(directory, runs):
+def loom_times(executable, runs):
+    output = subprocess.run([executable, "--bench", str(runs), "--quiet"], check=True,
+                            capture_output=True, text=True).stdout
+    times = {}
+    for label in ("latency_ms", "device_ms"):
+        match = re.search(label + r" min=([\d.]+) median=([\d.]+)", output)
+        times[label] = {"min": float(match.group(1)), "median": float(match.group(2))}
+    return times
+
+
+def fmt(t):
+    return f"{t['min']:8.3f} / {t['median']:8.3f}"
+
+
+def best(*times):
+    return min(times, key=lambda t: t["min"])
+
+
+def scan_inputs(torch, batch, length, device):
+    # Δ ≈ softplus(−4 ± 1): the small steps of a trained Mamba (as bench_ssm).
+    shape = (batch, bench_ssm.D_INNER, length)
+    u, z = torch.randn(shape, device=device), torch.randn(shape, device=device)
+    delta = torch.randn(shape, device=device) - 4
+    bm = torch.randn(batch, bench_ssm.D_STATE, length, device=device)
+    cm = torch.randn(batch, bench_ssm.D_STATE, length, device=device)
+    am = -torch.arange(1, bench_ssm.D_STATE + 1.0, device=device).repeat(bench_ssm.D_INNER, 1)
+    d, bias = (torch.ones(bench_ssm.D_INNER, device=device),
+               torch.zeros(bench_ssm.D_INNER, device=device))
+    return u, delta, am, bm, cm, d, z, bias
+
+
+def run(directory, runs, ops, compile_peer):
     import torch
-    subprocess.run([sys.executable, os.path.join(ROOT, "test", "numeric",
-                                                 "selective_scan_ref.py"),
-                    "check", os.path.join(directory, "check"), "1e-4", "1e-5"], check=True)
-    _, scan_chunked, _ = bench_ssm.torch_forms()
-    compiled = torch.compile(scan_chunked)
+    torch.backends.cuda.matmul.allow_tf32 = False
+    torch.backends.cudnn.allow_tf32 = False
+    torch._dynamo.config.cache_size_limit = 64
+    for name, _, _ in CHECKS:
+        subprocess.run([sys.executable, os.path.join(ROOT, "test", "numeric",
+                                                     "selective_scan_ref.py"),
+                        "check", os.path.join(directory, name), "1e-4", "1e-5"], check=True)
+    _, scan_chunked, Mamba = bench_ssm.torch_forms()
     device = torch.device("cuda")
-    # Device bandwidth: a triad on 256 MiB arrays (3 arrays moved).
-    n = 64 * 1024 * 1024
+    # Device bandwidth: a copy of 1 GiB (read + write counted) and a triad.
+    n = 128 * 1024 * 1024
     a, b, c = (torch.rand(n, device=device) for _ in range(3))
+    copy = 2 * 4 * n / (cuda_time_ms(torch, lambda: a.copy_(b), runs)["min"] * 1e-3) / 1e9
     triad = 3 * 4 * n / (cuda_time_ms(torch, lambda: torch.add(b, c, alpha=3.0, out=a),
                                        runs)["min"] * 1e-3) / 1e9
     del a, b, c
-    print(f"GPU: {torch.cuda.get_device_name()}; triad {triad:.0f} GB/s; times in ms "
-          f"(min / median)")
-    print(f"{'B':>2} {'L':>5} {'loom':>17} {'torch eager':>17} {'torch.compile':>17} "
-          f"{'x eager':>8} {'x compile':>9} {'loom GB/s':>9}")
-    for batch, length in bench_ssm.SHAPES:
-        output = subprocess.run([os.path.join(directory, f"scan_{batch}x{length}"),
-                                 "--bench", str(runs), "--quiet"], check=True,
-                                capture_output=True, text=True).stdout
-        match = re.search(r"latency_ms min=([\d.]+) median=([\d.]+)", output)
-        loom = {"min": float(match.group(1)), "median": float(match.group(2))}
-        shape = (batch, bench_ssm.D_INNER, length)
-        u, z = torch.randn(shape, device=device), torch.randn(shape, device=device)
-        delta = torch.randn(shape, device=device) - 4
-        bm = torch.randn(batch, bench_ssm.D_STATE, length, device=device)
-        cm = torch.randn(batch, bench_ssm.D_STATE, length, device=device)
-        am = -torch.arange(1, bench_ssm.D_STATE + 1.0, device=device).repeat(
-            bench_ssm.D_INNER, 1)
-        d, bias = (torch.ones(bench_ssm.D_INNER, device=device),
-                   torch.zeros(bench_ssm.D_INNER, device=device))
-        with torch.no_grad():
-            eager = cuda_time_ms(torch, lambda: scan_chunked(u, delta, am, bm, cm, d, z, bias),
-                                 runs)
-            fast = cuda_time_ms(torch, lambda: compiled(u, delta, am, bm, cm, d, z, bias),
-                                runs)
-        rate = bench_ssm.scan_bytes(batch, length) / (loom["min"] * 1e-3) / 1e9
-        print(f"{batch:2} {length:5} {loom['min']:7.2f} / {loom['median']:7.2f} "
-              f"{eager['min']:7.2f} / {eager['median']:7.2f} "
-              f"{fast['min']:7.2f} / {fast['median']:7.2f} "
-              f"{eager['min'] / loom['min']:7.2f}x {fast['min'] / loom['min']:8.2f}x "
-              f"{rate:9.1f}", flush=True)
+    print(f"GPU: {torch.cuda.get_device_name()}; copy {copy:.0f} GB/s, triad {triad:.0f} GB/s, "
+          f"nominal {NOMINAL_GBPS:.0f} GB/s; times in ms (min / median); x = PyTorch / Loom "
+          f"device time (above 1: Loom faster)", flush=True)
+
+    # Loom first (fast), then PyTorch, whose torch.compile takes a while.
+    loom = {}
+    print("\n## Loom")
+    print(f"{'op':5} {'B':>2} {'L':>5} {'latency (with copies)':>21} {'device':>19} {'GB/s':>7} "
+          f"{'of copy':>7} {'of 3350':>7}", flush=True)
+    for what in ops:
+        for batch, length in bench_ssm.SHAPES:
+            times = loom[what, batch, length] = loom_times(
+                os.path.join(directory, f"{what}_{batch}x{length}"), runs)
+            dev = times["device_ms"]
+            line = f"{what:5} {batch:2} {length:5} {fmt(times['latency_ms']):>21} {fmt(dev)}"
+            if what == "scan":
+                rate = bench_ssm.scan_bytes(batch, length) / (dev["min"] * 1e-3) / 1e9
+                line += f" {rate:7.0f} {rate / copy:7.0%} {rate / NOMINAL_GBPS:7.0%}"
+            print(line, flush=True)
+
+    variants = [(b, l, c, t) for b, l in VARIANT_SHAPES for c, t in VARIANTS
+                if os.path.exists(os.path.join(directory, f"scan_{b}x{l}_c{c}_t{t}"))]
+    if variants:
+        print("\n## selective_scan knob variants (Loom device time, ms)")
+        for batch, length, chunk, threads in variants:
+            dev = loom_times(os.path.join(directory, f"scan_{batch}x{length}_c{chunk}_t"
+                                          f"{threads}"), runs)["device_ms"]
+            rate = bench_ssm.scan_bytes(batch, length) / (dev["min"] * 1e-3) / 1e9
+            print(f"{batch:2} {length:5} chunk={chunk:3} threads={threads:3} {fmt(dev)} "
+                  f"{rate:7.0f} GB/s", flush=True)
+
+    print("\n## PyTorch (CUDA events, inputs on the GPU); x = PyTorch / Loom device time")
+    print(f"{'op':5} {'B':>2} {'L':>5} {'eager':>19} {'torch.compile':>19} {'x eager':>8} "
+          f"{'x compile':>9}", flush=True)
+    with torch.no_grad():
+        for what in ops:
+            for batch, length in bench_ssm.SHAPES:
+                if what == "scan":
+                    inputs = scan_inputs(torch, batch, length, device)
+                    eager = best(*(cuda_time_ms(torch, lambda: scan_chunked(*inputs, chunk=c),
+                                                runs) for c in (64, 256)))
+                    fast = {"min": float("nan"), "median": float("nan")}
+                    if compile_peer:
+                        compiled = torch.compile(lambda *x: scan_chunked(*x, chunk=256),
+                                                 dynamic=False)
+                        fast = cuda_time_ms(torch, lambda: compiled(*inputs), runs)
+                    del inputs
+                else:
+                    x = torch.randn(batch, length, bench_ssm.D_MODEL, device=device)
+                    eager = fast = None
+                    # Inductor 2.11 fails to generate the block with 256-step
+                    # chunks (a SplitScan codegen error); 64 steps is the
+                    # fallback.
+                    for chunk in (256, 64) if compile_peer else (256,):
+                        module = Mamba(lambda *a, c=chunk: scan_chunked(*a, chunk=c))
+                        module = module.to(device).eval()
+                        times = cuda_time_ms(torch, lambda: module(x), runs)
+                        eager = times if eager is None else best(eager, times)
+                        if not compile_peer:
+                            break
+                        try:
+                            compiled = torch.compile(module, dynamic=False)
+                            fast = cuda_time_ms(torch, lambda: compiled(x), runs)
+                            break
+                        except Exception as error:
+                            print(f"torch.compile of the block (chunks of {chunk}) failed: "
+                                  f"{str(error).splitlines()[0][:160]}", flush=True)
+                    if fast is None:
+                        fast = {"min": float("nan"), "median": float("nan")}
+                dev = loom[what, batch, length]["device_ms"]
+                print(f"{what:5} {batch:2} {length:5} {fmt(eager)} {fmt(fast)} "
+                      f"{eager['min'] / dev['min']:7.1f}x {fast['min'] / dev['min']:8.1f}x",
+                      flush=True)
 
 
 def main():
@@ -117,8 +228,18 @@ def main():
     parser.add_argument("mode", choices=["build", "run"])
     parser.add_argument("directory")
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--only", choices=["scan", "block"],
+                        help="run: time only one of the two ops")
+    parser.add_argument("--no-compile", action="store_true",
+                        help="run: skip torch.compile (its compilation takes minutes)")
+    parser.add_argument("--variants", action="store_true",
+                        help="build: also scans with other chunk/threads knobs")
     args = parser.parse_args()
-    build(args.directory) if args.mode == "build" else run(args.directory, args.runs)
+    if args.mode == "build":
+        build(args.directory, args.variants)
+    else:
+        run(args.directory, args.runs, [args.only] if args.only else ["scan", "block"],
+            not args.no_compile)
 
 
 if __name__ == "__main__":

@@ -88,7 +88,10 @@ def check(outdir, atol, rtol):
     """Runs the compiled model on the saved inputs and compares its output."""
     with open(os.path.join(outdir, "inputs.json")) as f:
         names = json.load(f)
-    command = [os.path.join(outdir, "model"), "--output-dir", os.path.join(outdir, "out")]
+    # The weights are named explicitly: the artifact's built-in path is where
+    # it was compiled, which a bundle moved to a GPU machine does not have.
+    command = [os.path.join(outdir, "model"), "--output-dir", os.path.join(outdir, "out"),
+               "--weights", os.path.join(outdir, "weights.safetensors")]
     for name in names:
         command += ["--input", f"{name}={os.path.join(outdir, name + '.npy')}"]
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
