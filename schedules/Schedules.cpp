@@ -30,9 +30,13 @@ const Knob linearCpu[] = {
     {"block_out", 64, "output features per parallel task (weights kept in L1/L2)"},
 };
 const Knob linearCuda[] = {
-    {"tile_x", 32, "threads per block along the output features"},
-    {"tile_y", 8, "threads per block along the rows"},
+    {"tile_x", 16, "threads per block along the output features"},
+    {"tile_y", 16, "threads per block along the rows"},
     {"unroll_reduction", 4, "unroll factor of the loop over input features"},
+    {"reg_features", 4, "output features per thread, in registers (1 with reg_rows 1: one output per thread)"},
+    {"reg_rows", 4, "rows (tokens) per thread, in registers"},
+    {"min_threads", 16384,
+     "smaller register tiles until this many threads have work (a small layer needs threads)"},
 };
 
 const Knob convolutionCpu[] = {
