@@ -34,6 +34,7 @@ CHECKS = {"mamba2": ["mamba2", "2", "13", "16", "8", "4", "8", "2"],
 
 
 def build(directory):
+    directory = os.path.abspath(directory)  # the reference runs in test/numeric
     os.makedirs(directory, exist_ok=True)
     loomc = os.path.join(ROOT, "build", "bin", "loomc")
     for block in bench_mamba2.CONFIG:
@@ -60,7 +61,9 @@ def check(directory):
     import numpy as np
     for block in CHECKS:
         check_dir = os.path.join(directory, "check_" + block)
-        subprocess.run([os.path.join(check_dir, "model"), "--input",
+        # --weights: the path loomc recorded is the build machine's.
+        subprocess.run([os.path.join(check_dir, "model"), "--weights",
+                        os.path.join(check_dir, "weights.safetensors"), "--input",
                         "x=" + os.path.join(check_dir, "x.npy"), "--output-dir",
                         os.path.join(check_dir, "out")], check=True, stdout=subprocess.DEVNULL)
         actual = np.load(os.path.join(check_dir, "out", "y.npy")).astype(np.float64)
