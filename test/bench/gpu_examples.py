@@ -109,7 +109,7 @@ def loom_times(exe, arguments, runs):
     return found
 
 
-def run(directory, runs):
+def run(directory, runs, only=None, compile_peer=True):
     import numpy as np
     import torch
     sys.path.insert(0, os.path.join(directory, "py"))
@@ -126,6 +126,8 @@ def run(directory, runs):
     print("|---|---|---|---|---|---|---|---|")
     status = 0
     for example, (twin, cls, atol, rtol) in EXAMPLES.items():
+        if only and example not in only:
+            continue
         here = os.path.join(directory, example)
         exe = os.path.join(here, example + ".cuda")
         weights = os.path.join(here, "weights.safetensors")
@@ -167,14 +169,17 @@ def run(directory, runs):
                      for name in inputs}
             with torch.no_grad():
                 eager = cuda_times(torch, lambda: module(**feeds), runs)
-                started = time.time()
-                compiled_module = torch.compile(module)
-                compiled = cuda_times(torch, lambda: compiled_module(**feeds), runs)
-                compile_s = time.time() - started
+                if compile_peer:
+                    started = time.time()
+                    compiled_module = torch.compile(module)
+                    compiled = cuda_times(torch, lambda: compiled_module(**feeds), runs)
+                    compile_s = time.time() - started
             device = loom["device_ms"][0]
             row += [f"{eager[0]:.3f} / {eager[1]:.3f}",
-                    f"{compiled[0]:.3f} / {compiled[1]:.3f} ({compile_s:.0f} s to compile)",
-                    f"{eager[0] / device:.2f}×", f"{compiled[0] / device:.2f}×"]
+                    f"{compiled[0]:.3f} / {compiled[1]:.3f} ({compile_s:.0f} s to compile)"
+                    if compile_peer else "not run (--no-compile)",
+                    f"{eager[0] / device:.2f}×",
+                    f"{compiled[0] / device:.2f}×" if compile_peer else "–"]
         except Exception as error:  # one broken example must not hide the others
             status = 1
             row.append(f"FAILED: {str(error).splitlines()[-1] if str(error) else type(error)}")
@@ -187,11 +192,15 @@ def main():
     parser.add_argument("mode", choices=["build", "run"])
     parser.add_argument("directory")
     parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--only", help="comma-separated examples (default: all)")
+    parser.add_argument("--no-compile", action="store_true",
+                        help="skip torch.compile (mamba_lm's 64-step loop takes minutes)")
     args = parser.parse_args()
     if args.mode == "build":
         build(args.directory)
         return 0
-    return run(args.directory, args.runs)
+    return run(args.directory, args.runs, args.only.split(",") if args.only else None,
+               not args.no_compile)
 
 
 if __name__ == "__main__":
