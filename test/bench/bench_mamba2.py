@@ -64,7 +64,7 @@ def ssd(x, dt, a, b, c, chunk=64):
     log_decay = (dt * a).view(batch, chunks, chunk, heads).permute(0, 3, 1, 2)  # [B,H,c,q]
     cum = torch.cumsum(log_decay, -1)
     # Inside a chunk: y_i = Σ_{j≤i} (C_i·B_j) exp(cum_i − cum_j) x_j.
-    mask = torch.ones(chunk, chunk, dtype=torch.bool).tril()
+    mask = torch.ones(chunk, chunk, dtype=torch.bool, device=cum.device).tril()
     seg = (cum[..., :, None] - cum[..., None, :]).masked_fill(~mask, float("-inf")).exp()
     scores = torch.einsum("bcin,bcjn->bcij", c, b)[:, None] * seg            # [B,H,c,i,j]
     y = torch.einsum("bhcij,bcjhp->bcihp", scores, x)
