@@ -13,6 +13,7 @@
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <utility>
 
 using namespace loom::runtime;
 
@@ -273,7 +274,25 @@ bool looksLikeMissingGpu(const std::string &message) {
   return false;
 }
 
-// `resident` (GPU only): the inputs are already on the device and the outputs stay there.
+// The status and message of a failed Halide call: the message the error handler captured
+// (on this thread, else on any), and "no usable CUDA device" when the GPU is missing.
+std::pair<loom_status, std::string> halideFailure(const loom_model_info &info,
+                                                  const std::string &what) {
+  std::string message = lastHalideErrorOnThisThread;
+  if (message.empty()) {
+    std::lock_guard<std::mutex> lock(lastHalideErrorMutex);
+    message = lastHalideErrorOnAnyThread;
+  }
+  if (message.empty())
+    message = "no message";
+  const char *modelName = info.model_name ? info.model_name : "model";
+  if (info.uses_gpu && looksLikeMissingGpu(message))
+    return {LOOM_ERROR_NO_DEVICE,
+            formatString("%s: no usable CUDA device: %s", modelName, message.c_str())};
+  return {LOOM_ERROR_PIPELINE,
+          formatString("%s: %s: %s", modelName, what.c_str(), message.c_str())};
+}
+
 // Uploads every weight to the GPU once, at create, so that the first run is no slower than
 // the next and a missing device shows at create. Each buffer keeps its device allocation;
 // runs find the weights there (host_dirty is cleared by the copy).
@@ -286,17 +305,12 @@ void uploadParameters(loom_model &model) {
   for (halide_buffer_t &buffer : model.parameterBuffers) {
     if (halide_copy_to_device(nullptr, &buffer, device) == 0)
       continue;
-    std::string message = lastHalideErrorOnThisThread.empty() ? "no message"
-                                                              : lastHalideErrorOnThisThread;
-    const char *modelName = info.model_name ? info.model_name : "model";
-    if (looksLikeMissingGpu(message))
-      fail(LOOM_ERROR_NO_DEVICE,
-           formatString("%s: no usable CUDA device: %s", modelName, message.c_str()));
-    fail(LOOM_ERROR_PIPELINE,
-         formatString("%s: uploading the weights failed: %s", modelName, message.c_str()));
+    auto [status, message] = halideFailure(info, "uploading the weights failed");
+    fail(status, message);
   }
 }
 
+// `resident` (GPU only): the inputs are already on the device and the outputs stay there.
 loom_status runPipeline(loom_model &model, RunBuffers &run, const void *const *inputs,
                         void *const *outputs, bool resident = false) {
   const loom_model_info &info = *model.info;
@@ -330,19 +344,9 @@ loom_status runPipeline(loom_model &model, RunBuffers &run, const void *const *i
   if (result == 0)
     return LOOM_OK;
 
-  std::string message = lastHalideErrorOnThisThread;
-  if (message.empty()) {
-    std::lock_guard<std::mutex> lock(lastHalideErrorMutex);
-    message = lastHalideErrorOnAnyThread;
-  }
-  if (message.empty())
-    message = "no message";
-  const char *modelName = info.model_name ? info.model_name : "model";
-  if (info.uses_gpu && looksLikeMissingGpu(message))
-    return recordError(LOOM_ERROR_NO_DEVICE,
-                       formatString("%s: no usable CUDA device: %s", modelName, message.c_str()));
-  return recordError(LOOM_ERROR_PIPELINE, formatString("%s: pipeline failed (Halide error %d): %s",
-                                                       modelName, result, message.c_str()));
+  auto [status, message] =
+      halideFailure(info, formatString("pipeline failed (Halide error %d)", result));
+  return recordError(status, message);
 }
 
 } // namespace
