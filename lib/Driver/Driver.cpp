@@ -633,18 +633,11 @@ int compile(const CompileOptions &options) {
     if (op->hasAttr("loom.schedule"))
       ++loopNests;
   });
-  // CUDA models stay one pipeline: each segment's pipeline embeds its own PTX module under
-  // the same name, and on the H100 the appended segments' kernels were not found
-  // (cuModuleGetFunction: CUDA_ERROR_NOT_FOUND). Until segments share one GPU module, a
-  // long CUDA model pays Halide's superlinear compile time instead.
-  int64_t segmentOps = target->halide.has_feature(Halide::Target::CUDA)
-                           ? 0
-                           : options.segmentOps.value_or(kDefaultSegmentOps);
   TimingScope emitTiming = progress.phase(
       rootTiming, "emit Halide",
       fmt::format("building Halide algorithms and schedules ({} loop nests)", loopNests));
   FailureOr<LoweredModel> lowered =
-      lowerModelToHalide(model, target->halide, segmentOps,
+      lowerModelToHalide(model, target->halide, options.segmentOps.value_or(kDefaultSegmentOps),
                          /*applySchedules=*/!autoscheduler);
   if (failed(lowered))
     return 1;

@@ -623,9 +623,14 @@ LogicalResult Lowering::sealSegment(Operation *last, bool final) {
 FailureOr<LoweredModel> Lowering::run() {
   plan();
   Block &body = model.getBody().front();
-  // The sparse ops' site lists, shared by every layer of a resolution, span the whole model;
-  // segments do not pass them along, so sparse models stay one pipeline.
-  bool spansSegments = false;
+  // Models that stay one pipeline:
+  // - sparse ones: the site lists, shared by every layer of a resolution, span the whole
+  //   model, and segments do not pass them along;
+  // - CUDA ones: each segment's pipeline embeds its own PTX module under the same name, and
+  //   on the H100 the appended segments' kernels were not found (cuModuleGetFunction:
+  //   CUDA_ERROR_NOT_FOUND). Until segments share one GPU module, a long CUDA model pays
+  //   Halide's superlinear compile time instead.
+  bool spansSegments = scheduleTarget == ScheduleTarget::Cuda;
   for (Operation &op : body) {
     StringRef name = op.getName().getStringRef();
     spansSegments |= name.starts_with("loom.sparse_") || name.starts_with("loom.mask_");
