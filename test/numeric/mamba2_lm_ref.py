@@ -11,16 +11,8 @@ import torch.nn.functional as F
 
 import loomref
 from mamba2_ref import Mamba2
-
-
-class RMSNorm(nn.Module):
-    def __init__(self, dim, eps=1e-5):
-        super().__init__()
-        self.eps = eps
-        self.weight = nn.Parameter(torch.ones(dim))
-
-    def forward(self, x):
-        return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps) * self.weight.double()
+# mamba_lm's RMSNorm; on float64 activations its float32 weight promotes exactly.
+from mamba_lm_ref import RMSNorm
 
 
 class Block(nn.Module):
