@@ -7,6 +7,16 @@ using namespace Halide;
 
 namespace loom::schedules {
 
+Var fuseOuterDims(Stage stage, const std::vector<Var> &vars, size_t first) {
+  Var fused = vars[first];
+  for (size_t dim = first + 1; dim < vars.size(); ++dim) {
+    Var next(fused.name() + "_" + vars[dim].name());
+    stage.fuse(fused, vars[dim], next);
+    fused = next;
+  }
+  return fused;
+}
+
 int vectorWidth(const ScheduleContext &context) {
   int64_t knob = context.knobs.get("vector_width");
   if (knob > 0)
@@ -53,14 +63,10 @@ PointwiseLoops schedulePointwiseCpu(Func func, const std::vector<int64_t> &exten
     func.vectorize(vars[innerDim], lanes, TailStrategy::ShiftInwards);
 
   // Fuse every outer dimension into one loop over "rows".
-  Var rows = vars[innerDim + 1];
-  int64_t rowCount = extents[innerDim + 1];
-  for (int dim = innerDim + 2; dim < rank; ++dim) {
-    Var fused(rows.name() + "_" + vars[dim].name());
-    func.fuse(rows, vars[dim], fused);
-    rows = fused;
+  Var rows = fuseOuterDims(func, vars, innerDim + 1);
+  int64_t rowCount = 1;
+  for (int dim = innerDim + 1; dim < rank; ++dim)
     rowCount *= extents[dim];
-  }
   int64_t rowElements = 1;
   for (int dim = 0; dim <= innerDim; ++dim)
     rowElements *= extents[dim];
@@ -113,14 +119,10 @@ Var gpuTileStage(Stage stage, std::vector<Var> vars, const std::vector<int64_t> 
                    TailStrategy::GuardWithIf);
     return thread;
   }
-  Var rows = vars[1];
-  int64_t rowCount = extents[1];
-  for (int dim = 2; dim < rank; ++dim) {
-    Var fused(rows.name() + "_" + vars[dim].name());
-    stage.fuse(rows, vars[dim], fused);
-    rows = fused;
+  Var rows = fuseOuterDims(stage, vars, 1);
+  int64_t rowCount = 1;
+  for (int dim = 1; dim < rank; ++dim)
     rowCount *= extents[dim];
-  }
   // The row blocks go on blockIdx.x, whose range (2^31 - 1) fits any tensor;
   // blockIdx.y stops at 65535.
   Var blockY("block_y"), threadY("thread_y");

@@ -53,6 +53,12 @@ int dividingLanes(int64_t extent, int vectorWidth);
 void vectorizeRowReduction(Halide::Func reduction, const Halide::RVar &r, int64_t extent,
                            int vectorWidth, const Halide::LoopLevel &at);
 
+/// Fuses vars[first], vars[first + 1], ... of `stage` into one loop (the outer
+/// dimensions of a row-major tensor, e.g. rows and batch) and returns its Var;
+/// vars[first] itself when it is the last.
+Halide::Var fuseOuterDims(Halide::Stage stage, const std::vector<Halide::Var> &vars,
+                          size_t first);
+
 /// compute_root on the GPU for a Func with update stages: every stage's pure
 /// dimensions tiled as in schedulePointwiseCuda (the reduction runs
 /// sequentially in each thread).

@@ -70,12 +70,7 @@ void scheduleLinearCuda(const LinearFuncs &funcs, const ScheduleContext &context
   Var rest;
   bool hasRest = vars.size() > 2;
   if (hasRest) {
-    rest = vars[2];
-    for (size_t dim = 3; dim < vars.size(); ++dim) {
-      Var fused(rest.name() + "_" + vars[dim].name());
-      out.fuse(rest, vars[dim], fused);
-      rest = fused;
-    }
+    rest = fuseOuterDims(out, vars, 2);
     order.push_back(rest);
   }
   order.push_back(rowBlock);
