@@ -4,6 +4,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cerrno>
+#include <cstdlib>
+#include <string>
+
 #include "llvm/Support/raw_ostream.h"
 
 int main(int argc, char **argv) {
@@ -62,7 +66,17 @@ int main(int argc, char **argv) {
                  "Cut a long model into Halide pipelines of about this many ops "
                  "(a linear, conv2d, ... counts 4, a fused activation 1), which keeps compile time linear (default 48; "
                  "0: one pipeline)")
-      ->check(CLI::NonNegativeNumber);
+      ->type_name("N")
+      ->check(CLI::Validator(
+          [](std::string &value) -> std::string {
+            char *end = nullptr;
+            errno = 0;
+            long long count = std::strtoll(value.c_str(), &end, 10);
+            if (value.empty() || *end || errno || count < 0)
+              return "expects a whole number >= 0 (0: one pipeline), got '" + value + "'";
+            return "";
+          },
+          "N >= 0"));
   CLI11_PARSE(app, argc, argv);
   if (listOps) {
     loom::printOpCatalogue(llvm::outs());
