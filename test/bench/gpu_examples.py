@@ -44,6 +44,7 @@ EXAMPLES = {
     "spark_encoder": ("spark_encoder_ref", "Encoder", 1e-4, 0.0),
     "terminator": ("terminator_ref", "Terminator", 1e-4, 1e-5),
     "replknet_block": ("replknet_block_ref", "RepLKBlock", 1e-4, 0.0),
+    "hybrid": ("hybrid_ref", "Hybrid", 1e-4, 1e-5),
 }
 
 
