@@ -16,6 +16,12 @@ for spec in examples/*.loom; do
   "$loomc" "$spec" --target=host --emit=exe --random-weights=1 -o "$out/bin/$name.cpu"
   "$out/bin/$name.cpu" --seed 7 --output-dir "$out/ref/$name" --quiet
 done
+# Models cut into many segments (one Halide pipeline each, one PTX module each).
+for name in small_cnn matformer mamba_lm; do
+  echo "gpu-bundle: $name in segments"
+  "$loomc" "examples/$name.loom" --target=cuda --segment-ops=4 --random-weights=1 -o "$out/bin/${name}_segments.cuda"
+  cp -r "$out/ref/$name" "$out/ref/${name}_segments"
+done
 # Each family's GPU check and benchmark builds what it needs into
 # OUT_DIR/<family>/ (gpu-run.sh runs them there).
 echo "gpu-bundle: examples vs PyTorch"; /usr/bin/python3 test/bench/gpu_examples.py build "$out/examples"

@@ -623,14 +623,10 @@ LogicalResult Lowering::sealSegment(Operation *last, bool final) {
 FailureOr<LoweredModel> Lowering::run() {
   plan();
   Block &body = model.getBody().front();
-  // Models that stay one pipeline:
-  // - sparse ones: the site lists, shared by every layer of a resolution, span the whole
-  //   model, and segments do not pass them along;
-  // - CUDA ones: each segment's pipeline embeds its own PTX module under the same name, and
-  //   on the H100 the appended segments' kernels were not found (cuModuleGetFunction:
-  //   CUDA_ERROR_NOT_FOUND). Until segments share one GPU module, a long CUDA model pays
-  //   Halide's superlinear compile time instead.
-  bool spansSegments = scheduleTarget == ScheduleTarget::Cuda;
+  // Sparse models stay one pipeline: the site lists, shared by every layer of a
+  // resolution, span the whole model, and segments do not pass them along. (CUDA models
+  // are cut too: compileSegmented gives each segment's PTX module a name of its own.)
+  bool spansSegments = false;
   for (Operation &op : body) {
     StringRef name = op.getName().getStringRef();
     spansSegments |= name.starts_with("loom.sparse_") || name.starts_with("loom.mask_");

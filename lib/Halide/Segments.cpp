@@ -7,6 +7,8 @@
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringRef.h"
 
+#include <map>
+
 
 using namespace mlir;
 
@@ -74,6 +76,45 @@ std::vector<Operation *> loom::planSegmentCuts(Block &body, int64_t minOps,
   return cuts;
 }
 
+namespace {
+
+/// Renames a segment's module-level buffers in its functions' bodies. Halide
+/// names a pipeline's GPU state and kernel source by the device API alone
+/// ("cuda_buf", "cuda_gpu_source_kernels"); appended to one module, every
+/// segment's kernels would resolve to one segment's PTX module (on the H100:
+/// cuModuleGetFunction CUDA_ERROR_NOT_FOUND). Buffers are referred to by
+/// name, as "NAME.buffer" variables and loads of "NAME".
+class RenameBuffers : public Halide::Internal::IRMutator {
+public:
+  explicit RenameBuffers(const std::map<std::string, Halide::Buffer<>> &renamed)
+      : renamed(renamed) {}
+
+  using IRMutator::visit;
+
+  Halide::Expr visit(const Halide::Internal::Variable *op) override {
+    llvm::StringRef name = op->name;
+    if (name.consume_back(".buffer"))
+      if (auto it = renamed.find(name.str()); it != renamed.end())
+        return Halide::Internal::Variable::make(op->type, it->second.name() + ".buffer",
+                                                it->second);
+    return op;
+  }
+
+  Halide::Expr visit(const Halide::Internal::Load *op) override {
+    auto it = renamed.find(op->name);
+    if (it == renamed.end() || !op->image.defined())
+      return IRMutator::visit(op);
+    return Halide::Internal::Load::make(op->type, it->second.name(), mutate(op->index),
+                                        it->second, op->param, mutate(op->predicate),
+                                        op->alignment);
+  }
+
+private:
+  const std::map<std::string, Halide::Buffer<>> &renamed;
+};
+
+} // namespace
+
 Halide::Module loom::compileSegmented(Halide::Pipeline main,
                                       const std::vector<Halide::Argument> &arguments,
                                       const std::string &fnName,
@@ -86,10 +127,20 @@ Halide::Module loom::compileSegmented(Halide::Pipeline main,
     Halide::Pipeline pipeline = segment.pipeline;
     Halide::Module part = pipeline.compile_to_module(
         segment.arguments, segment.name, target, Halide::LinkageType::External);
-    for (const auto &function : part.functions())
+    // Every buffer gets the segment's name as a suffix (copies: the originals may be
+    // shared with the main pipeline's Funcs).
+    std::map<std::string, Halide::Buffer<>> renamed;
+    for (const Halide::Buffer<> &buffer : part.buffers()) {
+      Halide::Buffer<> copy = buffer.copy();
+      copy.set_name(buffer.name() + "_" + segment.name);
+      renamed.emplace(buffer.name(), copy);
+      module.append(copy);
+    }
+    RenameBuffers rename(renamed);
+    for (Halide::Internal::LoweredFunc function : part.functions()) {
+      function.body = rename.mutate(function.body);
       module.append(function);
-    for (const auto &buffer : part.buffers())
-      module.append(buffer);
+    }
     for (const auto &submodule : part.submodules())
       module.append(submodule);
   }
