@@ -3,13 +3,13 @@
 # example's CUDA build against the CPU build's outputs, its GPU latency, then
 # each family's run.sh. Writes one results file.
 # Usage: bash gpu-run.sh BUNDLE_DIR RESULTS.md [PART...]
-# PARTs (default all): builds examples nested hyper sparse ssm mamba2, so that a
+# PARTs (default all): builds examples nested hyper sparse ssm mamba2 ops, so that a
 # long run can be split over several calls of a time-limited GPU machine.
 set -uo pipefail
 bundle=$(cd "$1" && pwd)
 results=$2
 shift 2
-parts=${*:-builds examples nested hyper sparse ssm mamba2}
+parts=${*:-builds examples nested hyper sparse ssm mamba2 ops}
 wants() { [[ " $parts " == *" $1 "* ]]; }
 python=${PYTHON:-python3}
 status=0
@@ -50,5 +50,6 @@ wants hyper && [[ -d "$bundle/hyper" ]] && family hyper bash "$repo/test/bench/g
 wants sparse && [[ -d "$bundle/sparse" ]] && family sparse bash "$bundle/sparse/gpu_sparse.sh" run "$bundle/sparse"
 wants ssm && [[ -d "$bundle/ssm" ]] && family ssm "$python" "$repo/test/bench/gpu_ssm.py" run "$bundle/ssm"
 wants mamba2 && [[ -d "$bundle/mamba2" ]] && family "mamba2 and hydra" "$python" "$repo/test/bench/gpu_mamba2.py" run "$bundle/mamba2"
+wants ops && [[ -d "$bundle/ops" ]] && family "every op against the roofline" "$python" "$bundle/ops/gpu_ops.py" run "$bundle/ops"
 cat "$results"
 exit $status
