@@ -159,4 +159,47 @@ void scheduleReductionCuda(Func func, const std::vector<int64_t> &extents, int64
     gpuTileStage(func.update(stage), vars, extents, tileX, tileY);
 }
 
+void scheduleWarpRowReductionCuda(Func func, std::vector<RVar> rvars,
+                                  const std::vector<int64_t> &rowExtents, int64_t rowsPerBlock) {
+  constexpr int kWarp = 32;
+  Func rows = func.in();
+  std::vector<Var> vars = rows.args();
+  // Warps split the innermost row coordinate; the outer ones are block
+  // dimensions (fused beyond the third). Not all fused into one: a row's
+  // coordinates would then be divisions and remainders of the fused index,
+  // whose bounds Halide cannot narrow to the one row a warp reduces.
+  Var row = vars.empty() ? Var("row") : vars[0];
+  int64_t inner = rowExtents.empty() ? 1 : rowExtents[0];
+  // The lane dimension is a loop of extent 1 here, which the partials' lane
+  // loop (extent 32) takes the place of (Halide's warp-shuffle lowering).
+  Var block("block"), warp("warp"), lane("lane");
+  rows.compute_root()
+      .split(row, block, warp, static_cast<int>(std::clamp<int64_t>(rowsPerBlock, 1, inner)),
+             TailStrategy::GuardWithIf)
+      .split(warp, warp, lane, 1)
+      .gpu_threads(warp, lane);
+  if (vars.size() <= 1)
+    rows.gpu_blocks(block);
+  else if (vars.size() == 2)
+    rows.gpu_blocks(block, vars[1]);
+  else
+    rows.gpu_blocks(block, vars[1], fuseOuterDims(rows, vars, 2));
+
+  Stage update = func.update();
+  RVar r = rvars[0];
+  for (size_t i = 1; i < rvars.size(); ++i) {
+    RVar fused(r.name() + "_" + rvars[i].name());
+    update.fuse(r, rvars[i], fused);
+    r = fused;
+  }
+  RVar outer("outer"), laneOf("lane_of");
+  Var u("u");
+  Func partial = update.split(r, outer, laneOf, kWarp, TailStrategy::GuardWithIf)
+                     .reorder(outer, laneOf)
+                     .rfactor(laneOf, u);
+  func.compute_at(rows, lane);
+  partial.compute_at(rows, warp).gpu_lanes(u);
+  partial.update().gpu_lanes(u);
+}
+
 } // namespace loom::schedules

@@ -65,6 +65,16 @@ Halide::Var fuseOuterDims(Halide::Stage stage, const std::vector<Halide::Var> &v
 void scheduleReductionCuda(Halide::Func func, const std::vector<int64_t> &extents,
                            int64_t tileX, int64_t tileY);
 
+/// A reduction along rows on the GPU, a warp per row: `func` (its pure
+/// definition an init, one update over `rvars`, which are fused) is computed
+/// inside a compute_root wrapper with `rowsPerBlock` rows (warps) per block;
+/// lane u sums elements u, u + 32, ... of the row (coalesced loads), and the
+/// row's value combines the 32 lanes' partials through warp shuffles (rfactor
+/// + gpu_lanes). `rowExtents` are the extents of func's pure coordinates.
+void scheduleWarpRowReductionCuda(Halide::Func func, std::vector<Halide::RVar> rvars,
+                                  const std::vector<int64_t> &rowExtents,
+                                  int64_t rowsPerBlock);
+
 } // namespace loom::schedules
 
 #endif // LOOM_SCHEDULES_SCHEDULEUTIL_H

@@ -95,6 +95,10 @@ const Knob rowReductionCpu[] = {
 const Knob rowReductionCuda[] = {
     {"tile_x", 64, "threads per block along the reduced rows' elements"},
     {"tile_y", 4, "rows per block"},
+    {"warp_reduce", 1,
+     "1: each row statistic is reduced by a warp (coalesced loads, shuffles; tile_y rows "
+     "per block); 0: by one thread",
+     0},
 };
 
 const Knob pointwiseCpu[] = {

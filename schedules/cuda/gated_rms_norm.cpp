@@ -1,5 +1,6 @@
 // CUDA schedule of loom.gated_rms_norm: one kernel for the per-(group, row)
-// sums of squares (one sum per thread), then the pointwise pass.
+// sums of squares (a warp per sum, or with warp_reduce=0 one per thread),
+// then the pointwise pass.
 #include "schedules/ScheduleUtil.h"
 
 using namespace Halide;
@@ -13,8 +14,12 @@ void scheduleGatedRMSNormCuda(const NormFuncs &funcs, const ScheduleContext &con
   const int64_t *groupSize = as_const_int(funcs.reduction.x.extent());
   std::vector<int64_t> extents = {context.extents[0] / (groupSize ? *groupSize : 1)};
   extents.insert(extents.end(), context.extents.begin() + 1, context.extents.end());
-  for (const Func &sum : funcs.sums)
-    scheduleReductionCuda(sum, extents, tileX, tileY);
+  for (const Func &sum : funcs.sums) {
+    if (context.knobs.get("warp_reduce"))
+      scheduleWarpRowReductionCuda(sum, {RVar(funcs.reduction.x)}, extents, tileY);
+    else
+      scheduleReductionCuda(sum, extents, tileX, tileY);
+  }
 }
 
 } // namespace loom::schedules

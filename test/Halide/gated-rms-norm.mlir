@@ -5,8 +5,9 @@
 // On the CPU, rows run as parallel tasks; per row, the two groups' sums of squares
 // of x·silu(z) are 16-lane partial sums (rfactor), then the row is
 // normalized with 16-lane vectors, each reading its group's sum.
-// For CUDA, one kernel for the (group, row) sums, one thread each, then the
-// pointwise kernel.
+// For CUDA, one kernel for the (group, row) sums, a warp each (lane u sums
+// elements u, u + 32, ...; the lanes' partials are combined through warp
+// shuffles), then the pointwise kernel.
 
 loom.model @norm {
   %x = loom.input "x" : tensor<8x100x64xf32>
@@ -26,10 +27,10 @@ loom.model @norm {
 // CPU:        y[ramp({{.*}}, 1, 16) aligned(16, 0)] = norm_weight[ramp({{.*}}, 1, 16) aligned(16, 0)]*{{.*}}sqrt_f32(x16((y_sum_squares[{{.*}}/2]*0.031250f) + 0.000010f)))
 // CPU:      halide_do_par_for((void *)::y_par_for_y_s0_{{.*}}_task, 0, 4,
 
-// CUDA:     .visible .entry _kernel_y_sum_squares_s1_g_block___block_id_y(
-// CUDA:     mov.u32 {{.*}}%ctaid.x
-// CUDA:     mov.u32 {{.*}}%tid.y
+// CUDA:     .visible .entry _kernel_y_sum_squares_global_wrapper__0_s0_d0___block_id_z(
+// CUDA:     mov.u32 {{.*}}%tid.x
+// CUDA:     shfl.sync.idx.b32
 // CUDA:     .visible .entry _kernel_y_s0_i_block___block_id_y(
-// Grid: 8·100 rows / 4 per block; threads: 2 groups × 4 rows.
-// CUDA:     halide_cuda_run({{.*}}"_kernel_y_sum_squares_s1_g_block___block_id_y", 200, 1, 1, 2, 4, 1,
+// Grid: 1 × 100 rows × 8 batches; threads: 32 lanes × 2 groups (warps).
+// CUDA:     halide_cuda_run({{.*}}"_kernel_y_sum_squares_global_wrapper__0_s0_d0___block_id_z", 1, 100, 8, 32, 2, 1,
 // CUDA:     halide_cuda_run({{.*}}"_kernel_y_s0_i_block___block_id_y", 200, 1, 1, 64, 4, 1,
