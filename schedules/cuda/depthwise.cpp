@@ -29,12 +29,13 @@ int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 constexpr int64_t sharedBytesLimit = 48 * 1024;
 
 // Automatic thread groups (depthwise_split_kx = 0), from H100 sweeps at
-// batch 1 (hand-off note hyper2): only for kernels at least this wide (with
-// k = 13, 2 or 4 groups gained nothing and were once 2× slower); up to
-// autoGroupThreads threads per block and maxAutoGroups groups (k = 31 on
-// 56×56: 56 × 4 × 7 rows in 2 groups, 19% faster than 1 group; the 32×32
-// hyper_zzw kernel: 32 × 1 × 8 rows in 8 groups, 22% faster); register
-// tiles of at least minGroupRows rows when the grid is small.
+// batch 1 (hand-off note hyper2): only for kernels at least this wide (k =
+// 13 and less unroll their columns and are launch-bound: groups gained
+// nothing measurable); up to autoGroupThreads threads per block and
+// maxAutoGroups groups (k = 31 on 56×56: 56 × 4 × 7 rows in 2 groups, 19%
+// faster than 1 group; the 32×32 hyper_zzw kernel: 32 × 1 × 8 rows in 8
+// groups, 22% faster); register tiles of at least minGroupRows rows when
+// the grid is small.
 constexpr int64_t minSplitTaps = 16;
 constexpr int64_t maxAutoGroups = 8;
 constexpr int64_t autoGroupThreads = 512;

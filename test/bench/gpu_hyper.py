@@ -430,7 +430,8 @@ def kernel_table(manifest, peers, unpack, peak):
             print(f"| {name} | ncu gave no table: {text[-300:]!r} |")
             continue
         head = rows[0]
-        scale = {"nsecond": 1e-3, "usecond": 1.0, "msecond": 1e3}
+        scale = {"ns": 1e-3, "nsecond": 1e-3, "us": 1.0, "usecond": 1.0, "ms": 1e3,
+                 "msecond": 1e3}
         by_kernel = {}
         for row in rows[1:]:
             if len(row) != len(head):
@@ -438,7 +439,10 @@ def kernel_table(manifest, peers, unpack, peak):
             field = dict(zip(head, row))
             value = float(field["Metric Value"].replace(",", ""))
             key = (field["Kernel Name"][:40], field.get("Grid Size", ""), field.get("Block Size", ""))
-            by_kernel.setdefault(key, []).append(value * scale.get(field["Metric Unit"], 1.0))
+            if field["Metric Unit"] not in scale:
+                print(f"| {name} | unknown unit {field['Metric Unit']!r} |")
+                break
+            by_kernel.setdefault(key, []).append(value * scale[field["Metric Unit"]])
         for (kernel, grid, block), times in by_kernel.items():
             us = min(times)
             rate = flops(name) / (us * 1e-6) / 1e9
