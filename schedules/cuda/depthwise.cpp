@@ -9,7 +9,11 @@
 // takes consecutive rows, so with the kernel rows unrolled the rows its
 // outputs read at different ky are the same registers: for each kernel
 // column a thread loads rows + k - 1 inputs and k (broadcast) weights and
-// does rows · k FMAs.
+// does rows · k FMAs. On small grids (batch 1) with wide kernels, thread
+// groups split the kernel columns (rfactor): each group accumulates its
+// columns for the whole tile, the partial sums go through shared memory,
+// and the first group adds them; the block gets more threads without
+// shorter register tiles.
 #include "schedules/cuda/Depthwise.h"
 
 #include "schedules/ScheduleUtil.h"
@@ -69,10 +73,10 @@ void scheduleDepthwiseCuda(const DepthwiseCudaFuncs &funcs, const ScheduleContex
   // Thread groups that split the kernel columns: each group sums its share
   // of the columns for the whole tile, and the partial sums meet in shared
   // memory. They give a block more threads for the same (long) register
-  // tiles. depthwise_split_kx = N asks for N groups; 0 (the default) lets
-  // them make up for the threads along y that a small grid takes away (see
-  // below), for kernels of at least minSplitTaps columns. Large grids (batch
-  // 8) keep one group: measured, 2 groups were 3% slower there.
+  // tiles. depthwise_split_kx = N asks for N groups; 0 (the default) adds
+  // them when a small grid shortens the tiles (see below), for kernels of at
+  // least minSplitTaps columns. Large grids (batch 8) keep one group:
+  // measured, 2 groups were 3% slower there.
   RVar kx = funcs.reduction[0], ky = funcs.reduction[1];
   int64_t tapsX = tapsOf(kx), tapsY = tapsOf(ky);
   int64_t splitKnob = context.knobs.get("depthwise_split_kx");

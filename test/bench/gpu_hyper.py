@@ -21,7 +21,9 @@
 #   3. times: Loom's --bench (latency_ms: host arrays in and out; device_ms: inputs
 #      resident, outputs left on the GPU) and PyTorch eager (cuDNN) and torch.compile
 #      with CUDA events, min / median of 50 runs after warm-up; the ratios use device
-#      times; GFLOP/s of Loom's device min against the fp32 (non-tensor) peak.
+#      times; GFLOP/s of Loom's device min against the fp32 (non-tensor) peak;
+#   4. with GPU_HYPER_NCU=1, the default builds' kernel durations from Nsight Compute
+#      (device_ms includes Halide's launch and sync, ~6 us on the H100).
 import argparse
 import json
 import lzma
