@@ -79,7 +79,11 @@ const Knob convolutionCuda[] = {
       {"depthwise_unroll_ky", 63,                                                        \
        "depthwise: unroll the kernel rows when there are at most this many (0: never)", 0}, \
       {"depthwise_min_blocks", 256,                                                      \
-       "depthwise: shorten tiles until there are this many blocks (about 2 per H100 SM)", 0}
+       "depthwise: shorten tiles until there are this many blocks (about 2 per H100 SM)", 0}, \
+      {"depthwise_split_kx", 0,                                                          \
+       "depthwise: thread groups per block that split the kernel columns, partial sums "  \
+       "added in shared memory (0: automatic, for small grids and kernels of >= 16 "      \
+       "columns; 1: none)", 0}
 const Knob conv2dCuda[] = {
     {"tile_x", 16, "threads per block along the output width"},
     {"tile_y", 4, "threads per block along the output height (conv1d: channels)"},

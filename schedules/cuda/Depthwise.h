@@ -13,9 +13,9 @@ namespace loom::schedules {
 /// the kernel's x and y taps (any further ones have extent 1).
 struct DepthwiseCudaFuncs {
   Halide::Func accumulate;
-  /// What the accumulation reads as its input (the zero-padded input, or a
-  /// wrapper of the input made with `in(accumulate)`), dims x, y, c, n: the
-  /// schedule stages each block's tile of it in shared memory.
+  /// What the accumulation reads as its input (the zero-padded input, or the
+  /// input itself), dims x, y, c, n: the schedule stages each block's tile
+  /// of it in shared memory.
   Halide::Func input;
   /// What the accumulation reads as its kernel (dims kx, ky, then channel
   /// and sample or group dims of extent 1 per block): staged in shared
@@ -24,11 +24,17 @@ struct DepthwiseCudaFuncs {
   Halide::RDom reduction;
   /// The input rows and columns one output reads: dilation·(k - 1) + 1.
   int64_t spanX = 1, spanY = 1;
+  /// Whether input / kernel are Funcs other stages read too (a pipeline
+  /// input, a kernel computed once per call): the schedule then stages a
+  /// wrapper made with `in()` for the Func that sums the taps (which is not
+  /// `accumulate` when the kernel columns are split over thread groups).
+  bool wrapInput = false, wrapKernel = false;
 };
 
 /// Knob names the schedule reads (declared by every op that uses it):
 /// depthwise_threads_x, depthwise_threads_y, depthwise_thread_rows,
-/// depthwise_unroll_kx, depthwise_unroll_ky, depthwise_min_blocks.
+/// depthwise_unroll_kx, depthwise_unroll_ky, depthwise_min_blocks,
+/// depthwise_split_kx.
 void scheduleDepthwiseCuda(const DepthwiseCudaFuncs &funcs, const ScheduleContext &context);
 
 } // namespace loom::schedules

@@ -20,10 +20,11 @@ void scheduleConv2DCuda(const ConvolutionFuncs &funcs, const ScheduleContext &co
   if (depthwise && context.knobs.get("depthwise") != 0) {
     // The input tile is the padded input, or the input itself through a
     // wrapper that only this convolution reads.
-    Func input = funcs.paddedInput.defined() ? funcs.paddedInput
-                                             : Func(funcs.input).in(funcs.accumulate);
-    DepthwiseCudaFuncs depthwiseFuncs{funcs.accumulate, input,
-                                      Func(funcs.weight).in(funcs.accumulate), funcs.reduction};
+    bool padded = funcs.paddedInput.defined();
+    DepthwiseCudaFuncs depthwiseFuncs{funcs.accumulate, padded ? funcs.paddedInput : funcs.input,
+                                      funcs.weight, funcs.reduction};
+    depthwiseFuncs.wrapInput = !padded;
+    depthwiseFuncs.wrapKernel = true;
     depthwiseFuncs.spanX = funcs.dilation[0] * (funcs.kernel[0] - 1) + 1;
     depthwiseFuncs.spanY = funcs.dilation[1] * (funcs.kernel[1] - 1) + 1;
     scheduleDepthwiseCuda(depthwiseFuncs, context);

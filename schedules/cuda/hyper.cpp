@@ -55,9 +55,9 @@ void scheduleHyperZZWCuda(const HyperZZWFuncs &funcs, const ScheduleContext &con
                           {funcs.kernel, funcs.kernel, funcs.inputExtents[2],
                            funcs.inputExtents[3]},
                           tileX, tileY);
-    kernel = Func(funcs.contextKernel).in(funcs.accumulate);
   }
   DepthwiseCudaFuncs depthwise{funcs.accumulate, funcs.paddedInput, kernel, funcs.reduction};
+  depthwise.wrapKernel = funcs.global && context.knobs.get("fuse_kernel") == 0;
   // The kernel may be non-square (a global kernel as large as z).
   depthwise.spanX = *Internal::as_const_int(funcs.reduction[0].extent());
   depthwise.spanY = *Internal::as_const_int(funcs.reduction[1].extent());

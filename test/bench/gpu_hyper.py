@@ -16,11 +16,14 @@
 #   1. every check model's CUDA outputs against the CPU build's (tolerance 1e-4 x
 #      (1 + max|ref|));
 #   2. every benchmark case's CUDA output against PyTorch on the GPU (fp32, TF32 off)
-#      from the same inputs and weights (a safetensors file written here);
+#      from the same inputs and weights (a safetensors file written here), knob
+#      variants' outputs too (in the times table);
 #   3. times: Loom's --bench (latency_ms: host arrays in and out; device_ms: inputs
 #      resident, outputs left on the GPU) and PyTorch eager (cuDNN) and torch.compile
 #      with CUDA events, min / median of 50 runs after warm-up; the ratios use device
-#      times; GFLOP/s of Loom's device min against the fp32 (non-tensor) peak.
+#      times; GFLOP/s of Loom's device min against the fp32 (non-tensor) peak;
+#   4. with GPU_HYPER_NCU=1, the default builds' kernel durations from Nsight Compute
+#      (device_ms includes Halide's launch and sync, ~6 us on the H100).
 import argparse
 import json
 import lzma
@@ -52,17 +55,35 @@ D = "conv2d.depthwise_"
 Z = "hyper_zzw.depthwise_"
 # Knob variants of the CUDA schedule (--sweep): (case, label, knobs). The defaults
 # (threads 64 x 4, 16 rows per thread, evened out) give 56 x 4 threads x 14 rows
-# on 56 x 56 planes; depthwise_min_blocks (256) shortens them to 7 rows at batch 1,
-# and to 32 x 4 threads x 2 rows on 32 x 32 planes at batch 1. Earlier sweeps (see
-# the hand-off note) picked these.
+# on 56 x 56 planes. At batch 1, depthwise_min_blocks (256) shortens them (56 x 4
+# x 7 rows), and for kernels of >= 16 columns thread groups split the kernel
+# columns (split_kx = 0, automatic, up to 512 threads per block): 2 groups of 16
+# and 15 columns; on 32 x 32 planes, 32 x 1 threads x 8 rows in 8 groups. split_kx
+# = N asks for N groups (1: none). The list below is run 2 of the hyper2 hand-off
+# (its default builds were 56 x 2 x 14 rows in 2 groups for dw31; "split 2, ty4
+# rows7" is the code the defaults give now); earlier sweeps picked the rest.
 M0 = "min_blocks=0"
+
+
+def tiles(prefix, ty, rows, split):
+    return [prefix + M0, prefix + f"threads_y={ty}", prefix + f"thread_rows={rows}",
+            prefix + f"split_kx={split}"]
+
+
 SWEEP = [
-    ("dw31", "tx64 ty4 rows14 (128 blocks)", [D + M0]),
-    ("dw31_b8", "tx64 ty4 rows7", [D + "thread_rows=7"]),
-    ("dw7_b8", "tx64 ty4 rows7", [D + "thread_rows=7"]),
-    ("dw7_b8", "kx not unrolled", [D + "unroll_kx=0"]),
-    ("dw63", "tx64 ty4 rows8", [D + "thread_rows=8"]),
+    ("dw31", "split 1 (the previous default: ty4 rows7, 256 x 224)", [D + "split_kx=1"]),
+    ("dw31", "split 8, ty1 rows14 (512 x 448)", tiles(D, 1, 14, 8)),
+    ("dw31", "split 2, ty4 rows7 (256 x 448)", tiles(D, 4, 7, 2)),
+    ("dw31", "split 2, ty2 rows7 (512 x 224)", tiles(D, 2, 7, 2)),
+    ("dw13", "split 2, ty2 rows14 (256 x 224)", tiles(D, 2, 14, 2)),
+    ("dw63", "split 2 (28 x 4 threads x 4 rows)", [D + "split_kx=2"]),
+    ("zzw", "split 1 (the previous default: 32 x 4 threads x 2 rows)", [Z + "split_kx=1"]),
+    ("zzw", "split 8, ty1 rows4 (512 x 256)", tiles(Z, 1, 4, 8)),
 ]
+# Run 1 of the hyper2 hand-off also timed (dw31, batch 1): split 2 ty1 rows28,
+# split 4 ty1 rows14 / rows28, split 4 ty2 rows14 / rows7, split 8 ty1 rows7,
+# split 3 ty1 rows14; (dw31_b8) split 2 ty2 rows14, split 4 ty1 rows28; (dw13)
+# split 4 ty1 rows14; (zzw) split 4 ty1 rows16, split 4 ty2 rows4.
 # Cases only a --sweep bundle builds (and times).
 SWEEP_CASES = {"dw63": ("dw", 1, 128, 56, 63)}
 
@@ -96,6 +117,13 @@ CHECKS = [
     ("check_zzw", "check_zzw", []),
     ("check_zzw_unfused", "check_zzw",
      ["--knob", "hyper_zzw.fuse_kernel=0", "--knob", Z + "min_blocks=0"]),
+    ("check_dw_split", "check_dw",
+     ["--knob", D + "split_kx=4", "--knob", D + "threads_y=2", "--knob", D + "thread_rows=5"]),
+    ("check_dw_split3", "check_dw",
+     ["--knob", D + "split_kx=3", "--knob", D + "min_blocks=0", "--knob", D + "unroll_kx=0"]),
+    ("check_zzw_split", "check_zzw",
+     ["--knob", Z + "split_kx=3", "--knob", "hyper_zzw.fuse_kernel=0"]),
+    ("check_zzw_split_fused", "check_zzw", ["--knob", Z + "split_kx=8"]),
 ]
 CHECK_MODELS = {"check_dw": CHECK_DW, "check_zzw": CHECK_ZZW}
 
@@ -302,7 +330,7 @@ def run(out):
         ok = error < 1e-4
         status |= 0 if ok else 1
         print(f"{name}: max error {error:.1e} {'ok' if ok else 'FAIL'}")
-        peers[name] = (module, inputs, args)
+        peers[name] = (module, inputs, args, ref)
 
     # 3. Times.
     def cuda_times(call, runs=50):
@@ -322,11 +350,11 @@ def run(out):
         return min(times), statistics.median(times)
 
     eager, compiled = {}, {}
-    for name, (module, inputs, _) in peers.items():
+    for name, (module, inputs, _, _) in peers.items():
         eager[name] = cuda_times(lambda: module(*inputs))
     if os.environ.get("GPU_HYPER_NO_COMPILE") != "1":
         for name in COMPILED + (COMPILED_SWEEP if manifest["sweep"] else []):
-            module, inputs, _ = peers[name]
+            module, inputs, _, _ = peers[name]
             try:
                 began = time.time()
                 fn = torch.compile(module)
@@ -341,8 +369,19 @@ def run(out):
     print("|---|---|---|---|---|---|---|---|---|---|")
     for bench in manifest["bench"]:
         name = bench["case"]
+        exe = unpack(bench["exe"])
+        checked = ""
         try:
-            times = loom_times(unpack(bench["exe"]), 50, peers[name][2])
+            if bench["label"] != "default":  # a knob variant: its output against PyTorch too
+                got_dir = os.path.join(work, f"{name}_{bench['exe']}_out")
+                subprocess.run([exe, *peers[name][2], "--output-dir", got_dir, "--quiet"],
+                               check=True, capture_output=True, text=True, timeout=60)
+                error = relative_error(np.load(os.path.join(got_dir, "y.npy")), peers[name][3])
+                checked = f" (error {error:.0e})"
+                if not error < 1e-4:
+                    checked = f" (error {error:.0e} FAIL)"
+                    status = 1
+            times = loom_times(exe, 50, peers[name][2])
         except subprocess.SubprocessError as error:
             print(f"| {name} | {bench['label']} | RUN FAILED {getattr(error, 'stderr', '')} |")
             status = 1
@@ -351,13 +390,67 @@ def run(out):
         e = eager[name]
         comp = compiled.get(name)
         rate = flops(name) / (device[0] * 1e-3) / 1e9
-        print(f"| {name} | {bench['label']} | {latency[0]:.4f} / {latency[1]:.4f} "
+        print(f"| {name} | {bench['label']}{checked} | {latency[0]:.4f} / {latency[1]:.4f} "
               f"| {device[0]:.4f} / {device[1]:.4f} | {e[0]:.4f} / {e[1]:.4f} "
               f"| {f'{comp[0]:.4f} / {comp[1]:.4f}' if comp else 'n/a'} "
               f"| {e[0] / device[0]:.2f}x | {f'{comp[0] / device[0]:.2f}x' if comp else 'n/a'} "
               f"| {rate:.0f} | {100 * rate * 1e9 / peak:.1f}% |", flush=True)
+    if os.environ.get("GPU_HYPER_NCU") == "1":
+        kernel_table(manifest, peers, unpack, peak)
     shutil.rmtree(work, ignore_errors=True)
     return status
+
+
+def kernel_table(manifest, peers, unpack, peak):
+    """Kernel durations of the default builds from Nsight Compute (gpu__time_duration,
+    clocks and caches left alone): Loom's device_ms is a host-timed call (launch, sync),
+    PyTorch's CUDA events time little more than the kernel."""
+    import csv
+    ncu = shutil.which("ncu") or "/usr/local/cuda/bin/ncu"
+    if not os.path.exists(ncu):
+        print("\n(no ncu: kernel times skipped)")
+        return
+    print("\n## Kernel times (ncu gpu__time_duration, us, min / median of 30 launches)")
+    print("| case | kernel | launch (grid; block) | us | GFLOP/s | of peak |")
+    print("|---|---|---|---|---|---|")
+    for bench in manifest["bench"]:
+        name = bench["case"]
+        if name in ("dw13", "dw63", "dw7_b8") or (bench["label"] != "default" and
+                                                  not bench["label"].startswith("split 1 ")):
+            continue
+        try:
+            text = subprocess.run(
+                [ncu, "--metrics", "gpu__time_duration.sum", "--clock-control", "none",
+                 "--cache-control", "none", "--launch-skip", "5", "--launch-count", "30",
+                 "--csv", unpack(bench["exe"]), *peers[name][2], "--bench", "20", "--quiet"],
+                capture_output=True, text=True, timeout=90).stdout
+        except subprocess.SubprocessError as error:
+            print(f"| {name} | ncu failed: {error} |")
+            continue
+        rows = list(csv.reader(line for line in text.splitlines() if line.startswith('"')))
+        if not rows or "Metric Value" not in rows[0]:
+            print(f"| {name} | ncu gave no table: {text[-300:]!r} |")
+            continue
+        head = rows[0]
+        scale = {"ns": 1e-3, "nsecond": 1e-3, "us": 1.0, "usecond": 1.0, "ms": 1e3,
+                 "msecond": 1e3}
+        by_kernel = {}
+        for row in rows[1:]:
+            if len(row) != len(head):
+                continue
+            field = dict(zip(head, row))
+            value = float(field["Metric Value"].replace(",", ""))
+            key = (field["Kernel Name"][:40], field.get("Grid Size", ""), field.get("Block Size", ""))
+            if field["Metric Unit"] not in scale:
+                print(f"| {name} | unknown unit {field['Metric Unit']!r} |")
+                break
+            by_kernel.setdefault(key, []).append(value * scale[field["Metric Unit"]])
+        for (kernel, grid, block), times in by_kernel.items():
+            us = min(times)
+            rate = flops(name) / (us * 1e-6) / 1e9
+            print(f"| {name} ({bench['label'][:8]}) | {kernel} | {grid}; {block} "
+                  f"| {us:.2f} / {statistics.median(times):.2f} | {rate:.0f} "
+                  f"| {100 * rate * 1e9 / peak:.1f}% |", flush=True)
 
 
 def main():
