@@ -301,7 +301,7 @@ def run(directory, runs, only, compile_peer):
     for case in index:
         if only and not any(o in case["name"] for o in only):
             continue
-        here = os.path.join(directory, case["dir"])
+        here = os.path.abspath(os.path.join(directory, case["dir"]))
         exe = os.path.join(here, "op.cuda")
         if not os.path.exists(exe):
             subprocess.run(["xz", "-d", "-k", exe + ".xz"], check=True)
