@@ -61,6 +61,11 @@ def Loom_ParamOp : Loom_Op<"param", [HasParent<"ModelOp">, Pure]> {
 
 def Loom_OutputOp : Loom_Op<"output", [HasParent<"ModelOp">]> {
   let summary = "A named model output";
+  let description = [{
+    `loom.output "logits", %7 : tensor<1x10xf32>` — a tensor the caller gets back
+    under `name` (f32 or i32). Output names are unique within the model; their
+    order is the order of the generated C API's output arrays.
+  }];
   let arguments = (ins StrAttr:$name, AnyLoomTensor:$value);
   let assemblyFormat = "$name `,` $value attr-dict `:` type($value)";
 }
@@ -241,6 +246,10 @@ def Loom_AvgPool2DOp : Loom_Pool2DOp<"avg_pool2d",
 
 def Loom_GlobalAvgPool2DOp : Loom_LayerOp<"global_avg_pool2d"> {
   let summary = "Mean over H and W: [N, C, H, W] → [N, C, 1, 1]";
+  let description = [{
+    y[n, c, 0, 0] = (1 / (H·W)) · Σ_{h, w} x[n, c, h, w]: PyTorch's
+    `adaptive_avg_pool2d(x, 1)`, or `x.mean(dim=(2, 3), keepdim=True)`.
+  }];
   let arguments = (ins Loom_F32Tensor:$input);
   let results = (outs Loom_F32Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
@@ -249,6 +258,11 @@ def Loom_GlobalAvgPool2DOp : Loom_LayerOp<"global_avg_pool2d"> {
 def Loom_SoftmaxOp : Loom_LayerOp<"softmax", [SameOperandsAndResultType]> {
   let extraClassDeclaration = "";
   let summary = "Softmax along `axis` (negative counts from the end)";
+  let description = [{
+    y = exp(x − max_axis(x)) / Σ_axis exp(x − max_axis(x)), the maximum and the
+    sum taken over dimension `axis` (default −1, the last); same shape as x.
+    Subtracting the maximum keeps exp from overflowing.
+  }];
   let arguments = (ins Loom_F32Tensor:$input, DefaultValuedAttr<I64Attr, "-1">:$axis);
   let results = (outs Loom_F32Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input)";
@@ -256,7 +270,10 @@ def Loom_SoftmaxOp : Loom_LayerOp<"softmax", [SameOperandsAndResultType]> {
 
 def Loom_EmbeddingOp : Loom_LayerOp<"embedding"> {
   let summary = "Table lookup: ids [...] (i32), table [V, D] → [..., D]";
-  let description = [{ Ids outside [0, V) are clamped into range. }];
+  let description = [{ Ids outside [0, V) are clamped into range.
+    y[..., d] = table[clamp(ids[...], 0, V − 1), d], for ids of any shape: PyTorch's
+    `nn.Embedding` (whose table parameter is `weight` [num_embeddings, dim]).
+  }];
   let arguments = (ins Loom_I32Tensor:$ids, Loom_F32Tensor:$table);
   let results = (outs Loom_F32Tensor:$result);
   let assemblyFormat = [{
@@ -270,6 +287,11 @@ def Loom_EmbeddingOp : Loom_LayerOp<"embedding"> {
 
 def Loom_ReshapeOp : Loom_LayerOp<"reshape"> {
   let summary = "Row-major reshape to `shape` (one entry may be −1)";
+  let description = [{
+    The elements in row-major order, regrouped as `shape` (PyTorch's `reshape`
+    of a contiguous tensor). The element counts must agree; one entry of `shape`
+    may be −1, which takes the count left over. Every other entry is ≥ 1.
+  }];
   let arguments = (ins Loom_F32Tensor:$input, DenseI64ArrayAttr:$shape);
   let results = (outs Loom_F32Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
@@ -277,6 +299,11 @@ def Loom_ReshapeOp : Loom_LayerOp<"reshape"> {
 
 def Loom_TransposeOp : Loom_LayerOp<"transpose"> {
   let summary = "Permute dimensions: result dim i is input dim perm[i]";
+  let description = [{
+    y[i_0, ..., i_(r−1)] = x[j] with j[perm[k]] = i_k, result shape
+    [x.shape[perm[0]], ..., x.shape[perm[r−1]]]: PyTorch's `permute(perm)`.
+    `perm` holds each of 0 .. rank − 1 once.
+  }];
   let arguments = (ins Loom_F32Tensor:$input, DenseI64ArrayAttr:$perm);
   let results = (outs Loom_F32Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
@@ -284,6 +311,11 @@ def Loom_TransposeOp : Loom_LayerOp<"transpose"> {
 
 def Loom_ConcatOp : Loom_LayerOp<"concat"> {
   let summary = "Concatenate along `axis`; every other dimension must agree";
+  let description = [{
+    One or more inputs of equal rank, joined in order along `axis` (negative
+    counts from the end): the result's extent there is the sum of the inputs'
+    (PyTorch's `torch.cat(inputs, dim=axis)`).
+  }];
   let arguments = (ins Variadic<Loom_F32Tensor>:$inputs, I64Attr:$axis);
   let results = (outs Loom_F32Tensor:$result);
   let assemblyFormat = "$inputs attr-dict `:` functional-type(operands, results)";
@@ -291,6 +323,11 @@ def Loom_ConcatOp : Loom_LayerOp<"concat"> {
 
 def Loom_SliceOp : Loom_LayerOp<"slice"> {
   let summary = "Elements [start, end) with `step` along `axis`";
+  let description = [{
+    x[..., start:end:step, ...] along `axis`, as a Python slice: negative
+    `start` and `end` count from the end, then both clamp to [0, extent]; `step`
+    ≥ 1. The result has ⌈(end − start) / step⌉ elements along `axis`, at least one.
+  }];
   let arguments = (ins Loom_F32Tensor:$input, I64Attr:$axis, I64Attr:$start,
                        I64Attr:$end, DefaultValuedAttr<I64Attr, "1">:$step);
   let results = (outs Loom_F32Tensor:$result);

@@ -6,6 +6,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/ErrorHandling.h"
+#include "llvm/Support/raw_ostream.h"
 
 using namespace loom;
 using namespace loom::schedules;
@@ -245,6 +246,19 @@ llvm::ArrayRef<Knob> loom::schedules::knobsFor(llvm::StringRef opName,
     if (opName == entry.opName)
       return target == ScheduleTarget::Cpu ? entry.cpu : entry.cuda;
   return {};
+}
+
+void loom::schedules::printKnobRegistry(llvm::raw_ostream &os) {
+  for (const RegistryEntry &entry : registry)
+    for (ScheduleTarget target : {ScheduleTarget::Cpu, ScheduleTarget::Cuda}) {
+      llvm::ArrayRef<Knob> knobs = target == ScheduleTarget::Cpu ? entry.cpu : entry.cuda;
+      if (knobs.empty())
+        continue;
+      os << entry.opName << (target == ScheduleTarget::Cpu ? " cpu:\n" : " cuda:\n");
+      for (const Knob &knob : knobs)
+        os << "  " << knob.name << "=" << knob.defaultValue << "  (min " << knob.minimum
+           << ")  " << knob.help << "\n";
+    }
 }
 
 std::string loom::schedules::scheduleName(llvm::StringRef opName, ScheduleTarget target) {

@@ -10,6 +10,7 @@
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <cstdint>
 #include <string>
@@ -37,6 +38,10 @@ struct Knob {
 /// Knobs of the schedule of `opName` ("loom.conv2d") for the target class
 /// (empty if none).
 llvm::ArrayRef<Knob> knobsFor(llvm::StringRef opName, ScheduleTarget target);
+
+/// Prints every op's knobs, CPU then CUDA, one line each: `name=default
+/// (min M)  help` under an `loom.op cpu:` heading (`loomc --list-knobs`).
+void printKnobRegistry(llvm::raw_ostream &os);
 
 /// The name of an op's schedule, as `loom.schedule`'s `name` holds it:
 /// "conv2d_cpu" for ("loom.conv2d", Cpu).

@@ -12,6 +12,8 @@ packages=(
   libfmt-dev libcli11-dev
   # the independent reference of the numeric tests
   python3-torch python3-numpy
+  # build/docs-venv, where the docs' python blocks run (test/Docs)
+  python3-venv
 )
 bench=0
 for option in "$@"; do
@@ -41,6 +43,21 @@ make_bench_venv() {
   echo "setup: benchmark venv ready: $venv/bin/python"
 }
 
+# The docs tests' venv (test/Docs): Debian's torch and numpy plus a pinned
+# safetensors from PyPI (Debian 12 does not package it), as the tutorial asks
+# its reader to install it.
+make_docs_venv() {
+  local venv
+  venv="$(cd "$(dirname "$0")/.." && pwd)/build/docs-venv"
+  if "$venv/bin/python" -c "import safetensors, sys; sys.exit(safetensors.__version__ != '0.4.5')" \
+      2>/dev/null; then
+    return
+  fi
+  /usr/bin/python3 -m venv --system-site-packages "$venv"
+  "$venv/bin/pip" install -q safetensors==0.4.5
+  echo "setup: docs venv ready: $venv/bin/python"
+}
+
 missing=()
 for package in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
@@ -49,6 +66,7 @@ for package in "${packages[@]}"; do
 done
 if [[ ${#missing[@]} -eq 0 ]]; then
   echo "setup: all ${#packages[@]} packages present"
+  make_docs_venv
   if [[ $bench -eq 1 ]]; then make_bench_venv; fi
   exit 0
 fi
@@ -60,4 +78,5 @@ if [[ $(id -u) -ne 0 ]]; then
 fi
 $sudo apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+make_docs_venv
 if [[ $bench -eq 1 ]]; then make_bench_venv; fi

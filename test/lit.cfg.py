@@ -63,3 +63,19 @@ if config.sanitizer_flags:
 
 if "avx512f" in open("/proc/cpuinfo").read():
     config.available_features.add("avx512")
+
+# The docs tests (test/Docs) run the code blocks of README.md and docs/*.md; their
+# python blocks need the docs venv (scripts/setup.sh: torch, numpy, safetensors).
+config.substitutions.append(("%srcroot", config.loom_source_root))
+config.substitutions.append(("%buildroot", config.loom_binary_root))
+config.substitutions.append(("%docs-python", config.docs_python))
+config.substitutions.append(("%tblgen-doc",
+                             os.path.join(config.loom_binary_root, "dialect", "LoomOps.md")))
+if os.path.exists(config.docs_python):
+    try:
+        if subprocess.run([config.docs_python, "-c", "import safetensors, torch, numpy"],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                          timeout=120).returncode == 0:
+            config.available_features.add("docs-venv")
+    except (OSError, subprocess.TimeoutExpired):
+        pass

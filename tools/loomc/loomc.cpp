@@ -1,6 +1,7 @@
 // loomc: compiles a Loom model spec (.loom, or loom-dialect .mlir) to IR,
 // Halide statements, assembly, objects, executables or libraries.
 #include "lib/Driver/Driver.h"
+#include "schedules/Schedules.h"
 
 #include <CLI/CLI.hpp>
 
@@ -16,6 +17,9 @@ int main(int argc, char **argv) {
   app.add_option("input", options.inputPath, "Model spec (.loom) or loom dialect (.mlir)");
   bool listOps = false;
   app.add_flag("--list-ops", listOps, "List the ops of the Loom language and their arguments");
+  bool listKnobs = false;
+  app.add_flag("--list-knobs", listKnobs,
+               "List every op's schedule knobs (CPU and CUDA): default, minimum, meaning");
   app.add_option("-o,--output", options.outputPath,
                  "Output file ('-' = stdout for text kinds)");
   app.add_option("--emit", options.emit,
@@ -80,6 +84,10 @@ int main(int argc, char **argv) {
   CLI11_PARSE(app, argc, argv);
   if (listOps) {
     loom::printOpCatalogue(llvm::outs());
+    return 0;
+  }
+  if (listKnobs) {
+    loom::schedules::printKnobRegistry(llvm::outs());
     return 0;
   }
   if (options.inputPath.empty()) {
