@@ -134,10 +134,15 @@ const Knob selectiveScanCuda[] = {
 
 const Knob ssdScanCpu[] = {
     LOOM_VECTOR_WIDTH_KNOB,
+    {"chunked", 1, "1: the chunked SSD algorithm; 0: the sequential recurrence", 0},
+    {"chunk", 64, "steps of L per chunk of the chunked SSD algorithm"},
 };
 const Knob ssdScanCuda[] = {
     LOOM_GPU_TILE_KNOBS,
-    {"threads", 32, "head-dimension lanes (one thread each) per block of the scan kernel"},
+    {"threads", 32, "head-dimension lanes (one thread each) per block of the scan kernels"},
+    {"chunked", 1, "1: the chunked SSD algorithm; 0: the sequential recurrence", 0},
+    {"chunk", 64, "steps of L per chunk of the chunked SSD algorithm"},
+    {"rows", 4, "chunked: steps of a chunk per thread of the output kernel (register tile)"},
 };
 
 const Knob hyperKernelCpu[] = {
