@@ -139,10 +139,12 @@ const Knob ssdScanCpu[] = {
 };
 const Knob ssdScanCuda[] = {
     LOOM_GPU_TILE_KNOBS,
-    {"threads", 32, "head-dimension lanes (one thread each) per block of the scan kernels"},
+    {"threads", 32,
+     "threads along the head dimension per block (chunked: each computes P / threads of p)"},
     {"chunked", 1, "1: the chunked SSD algorithm; 0: the sequential recurrence", 0},
-    {"chunk", 64, "steps of L per chunk of the chunked SSD algorithm"},
-    {"rows", 4, "chunked: steps of a chunk per thread of the output kernel (register tile)"},
+    {"chunk", 32, "steps of L per chunk of the chunked SSD algorithm"},
+    {"rows", 4,
+     "chunked: steps (output kernel) or states (chunk-state kernel) per thread (register tile)"},
 };
 
 const Knob hyperKernelCpu[] = {

@@ -57,6 +57,40 @@ void perRowReduction(Func reduction, const RVar &r, int lanes, const LoopLevel &
       .vectorize(vars[0], lanes, TailStrategy::GuardWithIf);
 }
 
+/// A reduction (p, row, ...) computed at `at`, a constant tile of `vectors`
+/// vectors of p by `rows` rows of its consumer: the whole tile unrolled, so
+/// its accumulators stay in registers while the reduction runs over `r`.
+void registerTileReduction(Func reduction, const RVar &r, int lanes, const LoopLevel &at) {
+  std::vector<Var> vars = reduction.args();
+  reduction.compute_at(at).vectorize(vars[0], lanes).unroll(vars[0]).unroll(vars[1]);
+  reduction.update()
+      .reorder(vars[0], vars[1], r)
+      .vectorize(vars[0], lanes)
+      .unroll(vars[0])
+      .unroll(vars[1]);
+}
+
+/// Tiles a (p, row, h, c, b) Func in (head, chunk, batch) tasks by
+/// `vectors`·lanes values of p × `rows` rows; returns the p-tile loop, where
+/// the reductions it reads are computed. Only when the tiles divide P and
+/// the row extent (constant tiles).
+Var tileChunkTasks(Func func, int lanes, int vectors, int rows) {
+  std::vector<Var> vars = func.args();
+  Var pOuter("p_outer"), pInner("p_inner"), rowOuter("row_outer"), rowInner("row_inner"),
+      headChunk("hc"), task("chunk_task");
+  func.compute_root()
+      .split(vars[0], pOuter, pInner, lanes * vectors)
+      .split(vars[1], rowOuter, rowInner, rows)
+      .reorder(pInner, rowInner, pOuter, rowOuter, vars[2], vars[3], vars[4])
+      .fuse(vars[2], vars[3], headChunk)
+      .fuse(headChunk, vars[4], task)
+      .parallel(task)
+      .vectorize(pInner, lanes)
+      .unroll(pInner)
+      .unroll(rowInner);
+  return pOuter;
+}
+
 void scheduleChunked(SSDScanFuncs funcs, int lanes, int width) {
   for (Func perStep : {funcs.chunkDelta, funcs.inputWeight})
     schedulePerHead(perStep, funcs.heads, width);
@@ -78,9 +112,20 @@ void scheduleChunked(SSDScanFuncs funcs, int lanes, int width) {
 
   // Chunk end states: the [P, N] outer-product sum of a chunk per task,
   // then the carry across chunks.
-  Var stateTask = chunkTasks(funcs.chunkState, lanes);
-  perRowReduction(funcs.chunkLocal, RVar(funcs.localSteps.x), lanes,
-                  LoopLevel(funcs.chunkState, stateTask));
+  // Register tiles of 2 vectors of p × 4 rows (states n, steps i) where they
+  // divide P and the rows: 8 vector FMAs per step of the reduction for 2
+  // vector loads and 4 broadcasts.
+  const int vectors = funcs.headDim % (2 * lanes) == 0 ? 2 : 1, rows = 4;
+  const bool tiled = funcs.headDim % (lanes * vectors) == 0;
+  if (tiled && funcs.states % rows == 0) {
+    Var tile = tileChunkTasks(funcs.chunkState, lanes, vectors, rows);
+    registerTileReduction(funcs.chunkLocal, RVar(funcs.localSteps.x), lanes,
+                          LoopLevel(funcs.chunkState, tile));
+  } else {
+    Var stateTask = chunkTasks(funcs.chunkState, lanes);
+    perRowReduction(funcs.chunkLocal, RVar(funcs.localSteps.x), lanes,
+                    LoopLevel(funcs.chunkState, stateTask));
+  }
   if (funcs.chunks > 1) {
     std::vector<Var> vars = funcs.chunkState.args(); // (p, n, h, c, b)
     Var carryTask("carry_task");
@@ -93,15 +138,26 @@ void scheduleChunked(SSDScanFuncs funcs, int lanes, int width) {
 
   // Outputs per (head, chunk) task: the chunk's masked weights once, then
   // per step i the two products as vectors of p.
-  Var outTask = chunkTasks(funcs.chunkOut, lanes);
-  Var row = funcs.chunkOut.args()[1];
-  funcs.weight.compute_at(funcs.chunkOut, outTask)
-      .vectorize(funcs.weight.args()[0], chunkLanes, TailStrategy::GuardWithIf);
-  perRowReduction(funcs.diagonal, RVar(funcs.diagonalSteps.x), lanes,
-                  LoopLevel(funcs.chunkOut, row));
-  if (funcs.chunks > 1)
-    perRowReduction(funcs.offDiagonal, RVar(funcs.offSteps.x), lanes,
+  if (tiled && funcs.chunk % rows == 0) {
+    Var tile = tileChunkTasks(funcs.chunkOut, lanes, vectors, rows);
+    funcs.weight.compute_at(funcs.chunkOut, Var("chunk_task"))
+        .vectorize(funcs.weight.args()[0], chunkLanes, TailStrategy::GuardWithIf);
+    registerTileReduction(funcs.diagonal, RVar(funcs.diagonalSteps.x), lanes,
+                          LoopLevel(funcs.chunkOut, tile));
+    if (funcs.chunks > 1)
+      registerTileReduction(funcs.offDiagonal, RVar(funcs.offSteps.x), lanes,
+                            LoopLevel(funcs.chunkOut, tile));
+  } else {
+    Var outTask = chunkTasks(funcs.chunkOut, lanes);
+    Var row = funcs.chunkOut.args()[1];
+    funcs.weight.compute_at(funcs.chunkOut, outTask)
+        .vectorize(funcs.weight.args()[0], chunkLanes, TailStrategy::GuardWithIf);
+    perRowReduction(funcs.diagonal, RVar(funcs.diagonalSteps.x), lanes,
                     LoopLevel(funcs.chunkOut, row));
+    if (funcs.chunks > 1)
+      perRowReduction(funcs.offDiagonal, RVar(funcs.offSteps.x), lanes,
+                      LoopLevel(funcs.chunkOut, row));
+  }
 }
 
 } // namespace

@@ -2,11 +2,12 @@
 // head, head-dim lane) runs the recurrence over L, blocks of `threads`
 // lanes. Chunked SSD form: one kernel per matrix product, blocks over
 // (head, chunk, batch) and threads over the head dimension p (coalesced in
-// x, the states and y): C·Bᵀ per (group, chunk); the chunk end states
-// (a `rows`-state register tile per thread); the carry across chunks (a
-// thread per state entry, sequential over chunks); the outputs, a block per
-// `rows`·(threads in i) steps of a chunk with the masked weights of those
-// steps in shared memory and a `rows`-step register tile per thread.
+// x, the states and y; P / `threads` values of p per thread): C·Bᵀ per
+// (group, chunk); the chunk end states (a (P / threads) × `rows`-state
+// register tile per thread); the carry across chunks (a thread per state
+// entry, sequential over chunks); the outputs, a block per `rows`·(threads
+// in i) steps of a chunk with the masked weights of those steps in shared
+// memory and a (P / threads) × `rows`-step register tile per thread.
 #include "schedules/ScheduleUtil.h"
 
 using namespace Halide;
@@ -64,31 +65,34 @@ void scheduleChunked(SSDScanFuncs funcs, const ScheduleContext &context,
       funcs.scores, {funcs.chunk, funcs.chunk, funcs.groups, funcs.chunks, funcs.batch}, 32, 8);
   funcs.scoreSum.compute_at(scoreLoops.thread).store_in(MemoryType::Register);
 
-  // Chunk end states: a thread per (p, `rows` states n), the rows summed in
-  // registers so that each x_j[p] loaded serves `rows` products.
+  // Chunk end states: a thread per (`threads`-strided p values, `rows`
+  // states n), the tile summed in registers so that each x_j[p] and B_j[n]
+  // loaded serves several products.
   {
     Func state = funcs.chunkState;
     std::vector<Var> vars = state.args(); // (p, n, h, c, b)
-    Var pBlock("p_block"), pThread("p_thread"), nBlock("n_block"), nThread("n_thread"),
+    Var pRow("p_row"), pThread("p_thread"), nBlock("n_block"), nThread("n_thread"),
         nRow("n_row"), headChunk("hc"), all("hcb");
     int stateRows = std::min<int>(rows, static_cast<int>(funcs.states));
     int nThreads = std::max(1, std::min<int>(256 / threads,
                                              static_cast<int>(funcs.states) / stateRows));
     state.compute_root()
-        .split(vars[0], pBlock, pThread, threads, TailStrategy::GuardWithIf)
+        .split(vars[0], pRow, pThread, threads, TailStrategy::GuardWithIf)
         .split(vars[1], nBlock, nThread, nThreads * stateRows, TailStrategy::GuardWithIf)
         .split(nThread, nThread, nRow, stateRows, TailStrategy::GuardWithIf)
         .fuse(vars[2], vars[3], headChunk)
         .fuse(headChunk, vars[4], all)
-        .reorder(nRow, pThread, nThread, pBlock, nBlock, all)
-        .gpu_blocks(pBlock, nBlock, all)
+        .reorder(nRow, pRow, pThread, nThread, nBlock, all)
+        .gpu_blocks(nBlock, all)
         .gpu_threads(pThread, nThread)
-        .unroll(nRow);
+        .unroll(nRow)
+        .unroll(pRow);
     std::vector<Var> localVars = funcs.chunkLocal.args();
     funcs.chunkLocal.compute_at(state, pThread).store_in(MemoryType::Register)
-        .unroll(localVars[1]);
+        .unroll(localVars[0]).unroll(localVars[1]);
     funcs.chunkLocal.update()
         .reorder(localVars[1], localVars[0], RVar(funcs.localSteps.x))
+        .unroll(localVars[0])
         .unroll(localVars[1]);
     if (funcs.chunks > 1) {
       // The carry: a thread per state entry, sequential over chunks.
@@ -106,26 +110,27 @@ void scheduleChunked(SSDScanFuncs funcs, const ScheduleContext &context,
     }
   }
 
-  // Outputs: a block per (p block, `blockRows` steps, head, chunk, batch);
-  // the masked weights of its steps (blockRows × Q) in shared memory, at
-  // most 16 KiB; each thread `rows` steps of one p.
+  // Outputs: a block per (`blockRows` steps, head, chunk, batch); the
+  // masked weights of its steps (blockRows × Q) in shared memory, at most
+  // 16 KiB; each thread `rows` steps of P / threads values of p.
   {
     Func out = funcs.chunkOut;
     std::vector<Var> vars = out.args(); // (p, i, h, c, b)
     int blockRows = std::max(rows, std::min(chunk, 4096 / chunk) / rows * rows);
     int iThreads = std::max(1, blockRows / rows);
-    Var pBlock("p_block"), pThread("p_thread"), iBlock("i_block"), iThread("i_thread"),
+    Var pRow("p_row"), pThread("p_thread"), iBlock("i_block"), iThread("i_thread"),
         iRow("i_row"), headChunk("hc"), all("hcb");
     out.compute_root()
-        .split(vars[0], pBlock, pThread, threads, TailStrategy::GuardWithIf)
+        .split(vars[0], pRow, pThread, threads, TailStrategy::GuardWithIf)
         .split(vars[1], iBlock, iThread, blockRows, TailStrategy::GuardWithIf)
         .split(iThread, iThread, iRow, rows, TailStrategy::GuardWithIf)
         .fuse(vars[2], vars[3], headChunk)
         .fuse(headChunk, vars[4], all)
-        .reorder(iRow, pThread, iThread, iBlock, pBlock, all)
-        .gpu_blocks(iBlock, pBlock, all)
+        .reorder(iRow, pRow, pThread, iThread, iBlock, all)
+        .gpu_blocks(iBlock, all)
         .gpu_threads(pThread, iThread)
-        .unroll(iRow);
+        .unroll(iRow)
+        .unroll(pRow);
     std::vector<Var> weightVars = funcs.weight.args(); // (j, i, h, c, b)
     Var jOuter("j_outer"), jThread("j_thread"), wOuter("wi_outer"), wThread("wi_thread");
     funcs.weight.compute_at(out, iBlock)
@@ -142,8 +147,12 @@ void scheduleChunked(SSDScanFuncs funcs, const ScheduleContext &context,
     }
     for (size_t k = 0; k < sums.size(); ++k) {
       std::vector<Var> sumVars = sums[k].args(); // (p, i, h, c, b)
-      sums[k].compute_at(out, pThread).store_in(MemoryType::Register).unroll(sumVars[1]);
-      sums[k].update().reorder(sumVars[1], sumVars[0], steps[k]).unroll(sumVars[1]);
+      sums[k].compute_at(out, pThread).store_in(MemoryType::Register)
+          .unroll(sumVars[0]).unroll(sumVars[1]);
+      sums[k].update()
+          .reorder(sumVars[1], sumVars[0], steps[k])
+          .unroll(sumVars[0])
+          .unroll(sumVars[1]);
     }
   }
 }

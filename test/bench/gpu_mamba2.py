@@ -50,11 +50,10 @@ SCAN_SHAPES = [(1, 1024), (1, 4096)]
 VARIANTS = [("default", []),
             ("seq", ["ssd_scan.chunked=0"]),
             ("c32", ["ssd_scan.chunk=32"]),
-            ("c128", ["ssd_scan.chunk=128"]),
-            ("r2", ["ssd_scan.rows=2"]),
-            ("r8", ["ssd_scan.rows=8"]),
-            ("t64", ["ssd_scan.threads=64"]),
-            ("c128r8t64", ["ssd_scan.chunk=128", "ssd_scan.rows=8", "ssd_scan.threads=64"])]
+            ("t16", ["ssd_scan.threads=16"]),
+            ("t16r8", ["ssd_scan.threads=16", "ssd_scan.rows=8"]),
+            ("c32t16", ["ssd_scan.chunk=32", "ssd_scan.threads=16"]),
+            ("t8r8", ["ssd_scan.threads=8", "ssd_scan.rows=8"])]
 # The mid-size scan checked against the CPU build: ssd_scan_ref.py arguments.
 SCAN_CHECK = ["1", "256", "8", "64", "1", "128"]
 
