@@ -135,7 +135,7 @@ const Knob selectiveScanCuda[] = {
 const Knob ssdScanCpu[] = {
     LOOM_VECTOR_WIDTH_KNOB,
     {"chunked", 1, "1: the chunked SSD algorithm; 0: the sequential recurrence", 0},
-    {"chunk", 64, "steps of L per chunk of the chunked SSD algorithm"},
+    {"chunk", 32, "steps of L per chunk of the chunked SSD algorithm"},
 };
 const Knob ssdScanCuda[] = {
     LOOM_GPU_TILE_KNOBS,
