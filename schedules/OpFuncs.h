@@ -173,6 +173,30 @@ struct SSDScanFuncs {
   Halide::Func stepDecay;
   Halide::RDom steps;
   int64_t batch = 0, length = 0, heads = 0, headDim = 0, states = 0;
+  /// The chunked SSD form (chunk > 0; `scan`, `stepDecay` and `steps` are
+  /// then undefined). Positions s of the scan order (s = L − 1 − l when
+  /// reversed) are split into `chunks` chunks of `chunk` steps, s = c·Q + i;
+  /// steps past L have Δ = 0. All of these are (…, h or g, c, b):
+  ///   chunkDelta(h, i, c, b)  Δ of step i of chunk c (0 past L);
+  ///   cumulative(h, i, c, b)  Σ_{r ≤ i} Δ_r·A_h (s0 Δ·A, s1 over `cumSteps`
+  ///                           adds the previous entry; no update when Q = 1);
+  ///   inputWeight(h, j, c, b) exp(cum_{Q−1} − cum_j)·Δ_j (decay to chunk end);
+  ///   scores(j, i, g, c, b)   C_i·B_j over n (pure; `scoreSum` is the sum);
+  ///   weight(j, i, h, c, b)   scores·exp(cum_i − cum_j)·Δ_j for j ≤ i, else 0;
+  ///   chunkX(p, j, h, c, b)   x at step j of chunk c;
+  ///   chunkLocal(p, n, h, c, b) Σ_j inputWeight·x_j[p]·B_j[n] (the chunk's
+  ///                           end state from zero; update over `localSteps`);
+  ///   chunkState(p, n, h, c, b) = chunkLocal, then (`carrySteps`, only when
+  ///                           chunks > 1) the carry over c: += exp(cum_{Q−1,c})·
+  ///                           chunkState(c − 1), sequential in c;
+  ///   diagonal(p, i, h, c, b) Σ_{j ≤ i} weight(j, i)·x_j[p] (`diagonalSteps`);
+  ///   offDiagonal(p, i, h, c, b) Σ_n C_i[n]·chunkState(p, n, c − 1)
+  ///                           (`offSteps`; undefined when chunks == 1);
+  ///   chunkOut(p, i, h, c, b) diagonal + exp(cum_i)·offDiagonal.
+  int64_t chunk = 0, chunks = 0, groups = 0;
+  Halide::Func chunkDelta, cumulative, inputWeight, scores, scoreSum, weight, chunkX;
+  Halide::Func chunkLocal, chunkState, diagonal, offDiagonal, chunkOut;
+  Halide::RDom cumSteps, scoreSteps, localSteps, carrySteps, diagonalSteps, offSteps;
 };
 
 /// nested_ffn with a run-time hidden width `width` (an int32 scalar

@@ -143,10 +143,17 @@ const Knob selectiveScanCuda[] = {
 
 const Knob ssdScanCpu[] = {
     LOOM_VECTOR_WIDTH_KNOB,
+    {"chunked", 1, "1: the chunked SSD algorithm; 0: the sequential recurrence", 0},
+    {"chunk", 32, "steps of L per chunk of the chunked SSD algorithm"},
 };
 const Knob ssdScanCuda[] = {
     LOOM_GPU_TILE_KNOBS,
-    {"threads", 32, "head-dimension lanes (one thread each) per block of the scan kernel"},
+    {"threads", 32,
+     "threads along the head dimension per block (chunked: each computes P / threads of p)"},
+    {"chunked", 1, "1: the chunked SSD algorithm; 0: the sequential recurrence", 0},
+    {"chunk", 32, "steps of L per chunk of the chunked SSD algorithm"},
+    {"rows", 4,
+     "chunked: steps (output kernel) or states (chunk-state kernel) per thread (register tile)"},
 };
 
 const Knob hyperKernelCpu[] = {

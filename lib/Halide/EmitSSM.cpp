@@ -3,6 +3,8 @@
 // schedule can keep the state in a few cache lines (LAYERS.md §3).
 #include "lib/Halide/EmitSSM.h"
 
+#include <functional>
+
 using namespace Halide;
 
 namespace loom {
@@ -195,30 +197,18 @@ void emitChunkedScan(SelectiveScanFuncs &funcs, const Tensor &b, const Tensor &c
 
 } // namespace
 
-SSDScanFuncs emitSSDScan(const Tensor &x, const Tensor &dt, const Tensor &a,
-                         const Tensor &b, const Tensor &c, const Tensor *d, const Tensor *z,
-                         const Tensor *dtBias, bool dtSoftplus, bool aIsLog, bool reverse,
-                         bool shift, const std::string &name) {
-  SSDScanFuncs funcs;
-  funcs.batch = x.shape[0];
-  funcs.length = x.shape[1];
-  funcs.heads = x.shape[2];
-  funcs.headDim = x.shape[3];
-  funcs.states = b.shape[3];
-  const int length = static_cast<int>(funcs.length), states = static_cast<int>(funcs.states);
-  const int headsPerGroup = static_cast<int>(funcs.heads / b.shape[2]);
-  Var p("p"), l("l"), head("h"), batch("b"), k("k");
+namespace {
 
-  funcs.stepDelta = Func(name + "_step_delta");
-  Expr delta = dt.at({batch, l, head});
-  if (dtBias)
-    delta += dtBias->at({head});
-  funcs.stepDelta(head, l, batch) = dtSoftplus ? softplus(delta) : delta;
+/// The sequential recurrence: as in emitSelectiveScan, the state columns
+/// next to the readout, one update over L (`scan`).
+void emitSequentialSSD(SSDScanFuncs &funcs, const Tensor &x, const Tensor &b,
+                       const Tensor &c, Expr aValue, bool reverse, const std::string &name) {
+  const int length = static_cast<int>(funcs.length), states = static_cast<int>(funcs.states);
+  const int headsPerGroup = static_cast<int>(funcs.heads / funcs.groups);
+  Var p("p"), l("l"), head("h"), batch("b"), k("k");
   funcs.stepDecay = Func(name + "_step_decay");
-  Expr aValue = aIsLog ? -exp(a.at({head})) : a.at({head});
   funcs.stepDecay(head, l, batch) = exp(funcs.stepDelta(head, l, batch) * aValue);
 
-  // As in emitSelectiveScan: state columns next to the readout, one update.
   funcs.scan = Func(name + "_scan");
   funcs.scan(p, k, head, batch) = 0.0f;
   funcs.steps = RDom(0, states + 1, 0, length, name + "_step");
@@ -235,15 +225,171 @@ SSDScanFuncs emitSSDScan(const Tensor &x, const Tensor &dt, const Tensor &a,
     readout += funcs.scan(p, length + s, head, batch) * c.at({batch, at, group, Expr(s)});
   funcs.scan(p, select(j < states, length + slot, at), head, batch) =
       select(j < states, state, readout);
+}
+
+/// The chunked SSD algorithm (Mamba-2's "state space duality"): inside a
+/// chunk the quadratic, attention-like form (C·Bᵀ masked by the decays
+/// between steps, times x: matrix products), across chunks the recurrence
+/// on the chunk end states (one scalar decay per head and chunk). The work
+/// is O(L·Q) per head, linear in L for a fixed chunk length Q.
+void emitChunkedSSD(SSDScanFuncs &funcs, const Tensor &x, const Tensor &b, const Tensor &c,
+                    Expr aValue, bool reverse, int64_t chunkSteps, const std::string &name) {
+  const int length = static_cast<int>(funcs.length), states = static_cast<int>(funcs.states);
+  const int headsPerGroup = static_cast<int>(funcs.heads / funcs.groups);
+  const int chunk = static_cast<int>(std::min<int64_t>(chunkSteps, funcs.length));
+  const int chunks = (length + chunk - 1) / chunk;
+  funcs.chunk = chunk;
+  funcs.chunks = chunks;
+  Var p("p"), n("n"), i("i"), j("j"), head("h"), group("g"), chunkIndex("c"), batch("b");
+
+  // Step r of chunk `at` in scan order, and its position in L (clamped: the
+  // steps past L of a ragged last chunk read the last position; their Δ is 0,
+  // so they add nothing to any state or readout).
+  auto scanStep = [&](Expr r) { return chunkIndex * chunk + r; };
+  auto position = [&](Expr r) {
+    Expr s = min(scanStep(r), length - 1);
+    return reverse ? length - 1 - s : s;
+  };
+  auto bAt = [&](Expr state, Expr r, Expr g) { return b.at({batch, position(r), g, state}); };
+  auto cAt = [&](Expr state, Expr r, Expr g) { return c.at({batch, position(r), g, state}); };
+  Expr headGroup = head / headsPerGroup;
+
+  funcs.chunkDelta = Func(name + "_chunk_delta");
+  funcs.chunkDelta(head, i, chunkIndex, batch) =
+      select(scanStep(i) < length, funcs.stepDelta(head, position(i), batch), 0.0f);
+
+  // Cumulative log-decay inside the chunk: cum_i = Σ_{r ≤ i} Δ_r·A.
+  funcs.cumulative = Func(name + "_cumulative");
+  funcs.cumulative(head, i, chunkIndex, batch) =
+      funcs.chunkDelta(head, i, chunkIndex, batch) * aValue;
+  if (chunk > 1) {
+    funcs.cumSteps = RDom(1, chunk - 1, name + "_cum_step");
+    Expr r = funcs.cumSteps.x;
+    funcs.cumulative(head, r, chunkIndex, batch) +=
+        funcs.cumulative(head, r - 1, chunkIndex, batch);
+  }
+  auto cum = [&](Expr r) { return funcs.cumulative(head, r, chunkIndex, batch); };
+
+  funcs.inputWeight = Func(name + "_input_weight");
+  funcs.inputWeight(head, j, chunkIndex, batch) =
+      exp(cum(chunk - 1) - cum(j)) * funcs.chunkDelta(head, j, chunkIndex, batch);
+
+  // C_i·B_j, shared by the heads of a group.
+  funcs.scoreSum = Func(name + "_score_sum");
+  funcs.scoreSum(j, i, group, chunkIndex, batch) = 0.0f;
+  funcs.scoreSteps = RDom(0, states, name + "_score_step");
+  funcs.scoreSum(j, i, group, chunkIndex, batch) +=
+      cAt(funcs.scoreSteps.x, i, group) * bAt(funcs.scoreSteps.x, j, group);
+  funcs.scores = Func(name + "_scores");
+  funcs.scores(j, i, group, chunkIndex, batch) = funcs.scoreSum(j, i, group, chunkIndex, batch);
+
+  // The masked decay matrix L[i, j] = exp(cum_i − cum_j) (j ≤ i) times the
+  // scores and Δ_j: y_diag = weight·x. min(·, 0) keeps the unused j > i
+  // entries finite.
+  funcs.weight = Func(name + "_weight");
+  funcs.weight(j, i, head, chunkIndex, batch) =
+      select(j <= i,
+             funcs.scores(j, i, headGroup, chunkIndex, batch) * exp(min(cum(i) - cum(j), 0.0f)) *
+                 funcs.chunkDelta(head, j, chunkIndex, batch),
+             0.0f);
+
+  funcs.chunkX = Func(name + "_chunk_x");
+  funcs.chunkX(p, j, head, chunkIndex, batch) = x.at({batch, position(j), head, p});
+
+  // The chunk's end state from a zero start: Σ_j exp(cum_end − cum_j)·Δ_j·x_j ⊗ B_j.
+  funcs.chunkLocal = Func(name + "_chunk_local");
+  funcs.chunkLocal(p, n, head, chunkIndex, batch) = 0.0f;
+  funcs.localSteps = RDom(0, chunk, name + "_local_step");
+  {
+    Expr r = funcs.localSteps.x;
+    funcs.chunkLocal(p, n, head, chunkIndex, batch) +=
+        funcs.inputWeight(head, r, chunkIndex, batch) *
+        funcs.chunkX(p, r, head, chunkIndex, batch) * bAt(n, r, headGroup);
+  }
+  // The carry: the end state of chunk c including every earlier chunk,
+  // sequential over c (the decay of a whole chunk is one scalar per head).
+  funcs.chunkState = Func(name + "_chunk_state");
+  funcs.chunkState(p, n, head, chunkIndex, batch) =
+      funcs.chunkLocal(p, n, head, chunkIndex, batch);
+  if (chunks > 1) {
+    funcs.carrySteps = RDom(1, chunks - 1, name + "_carry_step");
+    Expr at = funcs.carrySteps.x;
+    funcs.chunkState(p, n, head, at, batch) +=
+        exp(funcs.cumulative(head, chunk - 1, at, batch)) *
+        funcs.chunkState(p, n, head, at - 1, batch);
+  }
+
+  // Inside the chunk: Σ_{j ≤ i} weight(j, i)·x_j (the where clause halves
+  // the work; the weights past the diagonal are 0 anyway).
+  funcs.diagonal = Func(name + "_diagonal");
+  funcs.diagonal(p, i, head, chunkIndex, batch) = 0.0f;
+  funcs.diagonalSteps = RDom(0, chunk, name + "_diagonal_step");
+  funcs.diagonalSteps.where(funcs.diagonalSteps.x <= i);
+  {
+    Expr r = funcs.diagonalSteps.x;
+    funcs.diagonal(p, i, head, chunkIndex, batch) +=
+        funcs.weight(r, i, head, chunkIndex, batch) * funcs.chunkX(p, r, head, chunkIndex, batch);
+  }
+  Expr out = funcs.diagonal(p, i, head, chunkIndex, batch);
+  // From the chunks before: C_i·state_{c−1}, decayed by exp(cum_i).
+  if (chunks > 1) {
+    funcs.offDiagonal = Func(name + "_off_diagonal");
+    funcs.offDiagonal(p, i, head, chunkIndex, batch) = 0.0f;
+    funcs.offSteps = RDom(0, states, name + "_off_step");
+    Expr s = funcs.offSteps.x;
+    funcs.offDiagonal(p, i, head, chunkIndex, batch) +=
+        cAt(s, i, headGroup) * funcs.chunkState(p, s, head, max(chunkIndex - 1, 0), batch);
+    out += select(chunkIndex > 0,
+                  exp(cum(i)) * funcs.offDiagonal(p, i, head, chunkIndex, batch), 0.0f);
+  }
+  funcs.chunkOut = Func(name + "_chunk_out");
+  funcs.chunkOut(p, i, head, chunkIndex, batch) = out;
+}
+
+} // namespace
+
+SSDScanFuncs emitSSDScan(const Tensor &x, const Tensor &dt, const Tensor &a,
+                         const Tensor &b, const Tensor &c, const Tensor *d, const Tensor *z,
+                         const Tensor *dtBias, bool dtSoftplus, bool aIsLog, bool reverse,
+                         bool shift, int64_t chunk, const std::string &name) {
+  SSDScanFuncs funcs;
+  funcs.batch = x.shape[0];
+  funcs.length = x.shape[1];
+  funcs.heads = x.shape[2];
+  funcs.headDim = x.shape[3];
+  funcs.groups = b.shape[2];
+  funcs.states = b.shape[3];
+  const int length = static_cast<int>(funcs.length);
+  Var p("p"), l("l"), head("h"), batch("b");
+
+  funcs.stepDelta = Func(name + "_step_delta");
+  Expr delta = dt.at({batch, l, head});
+  if (dtBias)
+    delta += dtBias->at({head});
+  funcs.stepDelta(head, l, batch) = dtSoftplus ? softplus(delta) : delta;
+  Expr aValue = aIsLog ? -exp(a.at({head})) : a.at({head});
+
+  // The readout of step `s` of the scan order (in [0, L)).
+  std::function<Expr(Expr)> readoutAt;
+  if (chunk > 0) {
+    emitChunkedSSD(funcs, x, b, c, aValue, reverse, chunk, name);
+    const int q = static_cast<int>(funcs.chunk);
+    readoutAt = [&funcs, q, p, head, batch](Expr s) {
+      return funcs.chunkOut(p, s % q, head, s / q, batch);
+    };
+  } else {
+    emitSequentialSSD(funcs, x, b, c, aValue, reverse, name);
+    // The sequential scan stores readouts at positions in L.
+    readoutAt = [&funcs, reverse, length, p, head, batch](Expr s) {
+      return funcs.scan(p, reverse ? length - 1 - s : s, head, batch);
+    };
+  }
 
   funcs.result = Func(name);
-  Expr y = funcs.scan(p, l, head, batch);
-  if (shift) {
-    // The readout of the step before, in scan order; nothing before the first.
-    Expr previous = reverse ? l + 1 : l - 1;
-    y = select(previous >= 0 && previous < length,
-               funcs.scan(p, clamp(previous, 0, length - 1), head, batch), 0.0f);
-  }
+  // Step of the scan order at position l, and the one whose readout l takes:
+  // the step before with `shift` (nothing before the first).
+  Expr step = reverse ? length - 1 - l : l;
+  Expr y = shift ? select(step > 0, readoutAt(max(step - 1, 0)), 0.0f) : readoutAt(step);
   if (d)
     y += d->at({head}) * x.at({batch, l, head, p});
   if (z)

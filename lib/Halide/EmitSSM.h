@@ -21,10 +21,12 @@ SelectiveScanFuncs emitSelectiveScan(const Tensor &u, const Tensor &delta, const
 /// Mamba-2's scan (scalar decay per head, B and C per group). `d`, `z` and
 /// `dtBias` may be null. With `aIsLog`, `a` holds A_log. `reverse` scans
 /// from the end; `shift` reads out the previous step's value (Hydra).
+/// `chunk` = 0 emits the sequential recurrence; `chunk` > 0 the chunked SSD
+/// algorithm with chunks of min(chunk, L) steps (see SSDScanFuncs).
 SSDScanFuncs emitSSDScan(const Tensor &x, const Tensor &dt, const Tensor &a,
                          const Tensor &b, const Tensor &c, const Tensor *d, const Tensor *z,
                          const Tensor *dtBias, bool dtSoftplus, bool aIsLog, bool reverse,
-                         bool shift, const std::string &name);
+                         bool shift, int64_t chunk, const std::string &name);
 
 /// mamba_ssm's gated RMSNorm over the last dimension in groups of
 /// `groupSize` channels (0: one group): the norm of x·silu(z), or with

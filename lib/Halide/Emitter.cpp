@@ -365,11 +365,22 @@ LogicalResult Lowering::emit(Operation *op) {
         opFuncs[op] = funcs;
       })
       .Case([&](SSDScanOp scan) {
+        // The chunked SSD algorithm or (knob `chunked` = 0) the sequential
+        // recurrence; a bad knob is reported when the op is scheduled.
+        int64_t chunk = 0;
+        {
+          ScopedDiagnosticHandler quiet(op->getContext(),
+                                        [](Diagnostic &) { return success(); });
+          FailureOr<KnobValues> knobs = knobValuesFor(op, scheduleTarget);
+          if (succeeded(knobs) && knobs->get("chunked") != 0)
+            chunk = std::max<int64_t>(knobs->get("chunk"), 1);
+        }
         SSDScanFuncs funcs = emitSSDScan(
             tensor(scan.getX()), tensor(scan.getDt()), tensor(scan.getA()),
             tensor(scan.getB()), tensor(scan.getC()), optionalTensor(scan.getD()),
             optionalTensor(scan.getZ()), optionalTensor(scan.getDtBias()),
-            scan.getDtSoftplus(), scan.getAIsLog(), scan.getReverse(), scan.getShift(), name);
+            scan.getDtSoftplus(), scan.getAIsLog(), scan.getReverse(), scan.getShift(), chunk,
+            name);
         func = funcs.result;
         opFuncs[op] = funcs;
       })

@@ -1,10 +1,19 @@
-// RUN: %loomc %s --emit=stmt --target=x86-64-avx512 | FileCheck %s
-// RUN: %loomc %s --emit=stmt --target=cuda | FileCheck %s --check-prefix=CUDA
+// RUN: %loomc %s --emit=stmt --target=x86-64-avx512 --knob ssd_scan.chunked=0 | FileCheck %s
+// RUN: %loomc %s --emit=stmt --target=cuda --knob ssd_scan.chunked=0 | FileCheck %s --check-prefix=CUDA
+// RUN: %loomc %s --emit=stmt --target=x86-64-avx512 --knob ssd_scan.chunk=16 | FileCheck %s --check-prefix=CHUNK
+// RUN: %loomc %s --emit=stmt --target=cuda --knob ssd_scan.chunk=16 | FileCheck %s --check-prefix=GPUCHUNK --implicit-check-not=ld.local --implicit-check-not=st.local
 
-// Mamba-2's scan on AVX-512: tasks of (16 head-dim lanes, head, batch) in
-// parallel; in each, a sequential loop over L updates the head's 8 state
-// columns as 16-lane vectors, the decay exp(Δ·A) read once per step (it is
-// computed per (head, step) beforehand, not per state entry).
+// Mamba-2's scan. Sequential recurrence (chunked=0) on AVX-512: tasks of
+// (16 head-dim lanes, head, batch) in parallel; in each, a sequential loop
+// over L updates the head's 8 state columns as 16-lane vectors, the decay
+// exp(Δ·A) read once per step (it is computed per (head, step) beforehand,
+// not per state entry).
+// Chunked SSD (the default; chunks of 16 here: L = 50 is 3 chunks and a
+// ragged one of 2 steps): C·Bᵀ per chunk; the chunk end states, per
+// (head, chunk) task in register tiles of 2 vectors of p × 4 states (8
+// accumulators, constant indices); the carry over the 4 chunks (3 steps);
+// the outputs per (head, chunk) task with the masked weights and tiles of
+// 2 vectors × 4 steps, the diagonal part a triangular loop (j ≤ i).
 
 loom.model @ssd {
   %x = loom.input "x" : tensor<2x50x4x32xf32>
@@ -30,3 +39,47 @@ loom.model @ssd {
 // CUDA:       .visible .entry _kernel_y_scan_s1_{{.*}}__block_id_{{[xyz]}}(
 // CUDA:       mov.u32 {{.*}}%tid.x
 // CUDA:       halide_cuda_run({{.*}}"_kernel_y_scan_s1_{{.*}}", 1, 4, 2, 32, 1, 1,
+
+// CHUNK-LABEL: external func {{.*}}_par_for_y_scores_s0_c_score_task
+// CHUNK:       y_score_sum[ramp(0, 1, 16)] = y_score_sum[ramp(0, 1, 16)] + (B[
+// CHUNK-LABEL: external func {{.*}}_par_for_y_chunk_state_s0_h_hc_chunk_task
+// CHUNK:       for (y_chunk_state.s0.n.row_outer, 0, 2) {
+// CHUNK:       produce y_chunk_local {
+// CHUNK:       for (y_chunk_local.s1.y_local_step$x, 0, 16) {
+// CHUNK:       y_chunk_local[ramp(0, 1, 16)] = y_chunk_local[ramp(0, 1, 16)] + ((x[ramp(
+// CHUNK:       y_chunk_local[ramp(112, 1, 16)] = y_chunk_local[ramp(112, 1, 16)] + ((x[ramp(
+// CHUNK-LABEL: external func {{.*}}_par_for_y_chunk_state_s1_h_carry_task
+// CHUNK:       for (y_chunk_state.s1.y_carry_step$x.rebased, 0, 3) {
+// CHUNK-LABEL: external func {{.*}}_par_for_y_chunk_out_s0_h_hc_chunk_task
+// CHUNK:       produce y_weight {
+// CHUNK:       for (y_chunk_out.s0.i.row_outer, 0, 4) {
+// CHUNK:       produce y_diagonal {
+// CHUNK:       for (y_diagonal.s1.y_diagonal_step$x, 0, {{.*}} + 4) {
+// CHUNK:       y_diagonal[ramp(112, 1, 16)] = y_diagonal[ramp(112, 1, 16)] + (x[ramp(
+// CHUNK:       produce y_off_diagonal {
+// CHUNK:       for (y_off_diagonal.s1.y_off_step$x, 0, 8) {
+// CHUNK:       produce y_cumulative {
+// CHUNK:       for (y_cumulative.s1.y_cum_step$x.rebased, 0, 15) {
+// CHUNK:       halide_do_par_for((void *)::y_par_for_y_scores_s0_c_score_task, 0, 8,
+// CHUNK:       halide_do_par_for((void *)::y_par_for_y_chunk_state_s0_h_hc_chunk_task, 0, 32,
+// CHUNK:       halide_do_par_for((void *)::y_par_for_y_chunk_state_s1_h_carry_task, 0, 8,
+// CHUNK:       halide_do_par_for((void *)::y_par_for_y_chunk_out_s0_h_hc_chunk_task, 0, 32,
+
+// Chunked, for the GPU: C·Bᵀ (threads over (j, i)); the chunk states
+// (blocks over (n, head·chunk·batch), 32 p lanes × 2 thread rows, each
+// thread a tile of 4 states); the carry (a thread per state entry); the
+// outputs (blocks of 16 steps of a chunk, 32 p lanes × 4 thread rows of 4
+// steps, the 16×16 weights in shared memory); registers only, no local
+// memory.
+// GPUCHUNK:     .visible .entry _kernel_y_scores_s0_{{.*}}(
+// GPUCHUNK:     .visible .entry _kernel_y_chunk_state_s0_{{.*}}(
+// GPUCHUNK:     .visible .entry _kernel_y_chunk_state_s1_{{.*}}(
+// GPUCHUNK:     .visible .entry _kernel_y_chunk_out_s0_{{.*}}(
+// GPUCHUNK:     st.shared.f32
+// GPUCHUNK:     bar.sync
+// GPUCHUNK:     ld.shared.f32
+// GPUCHUNK:     halide_cuda_run({{.*}}"_kernel_y_cumulative_s1_{{.*}}", 1, 8, 1, 4, 1, 1,
+// GPUCHUNK:     halide_cuda_run({{.*}}"_kernel_y_scores_s0_{{.*}}", 16, 1, 1, 16, 8, 1,
+// GPUCHUNK:     halide_cuda_run({{.*}}"_kernel_y_chunk_state_s0_{{.*}}", 1, 32, 1, 32, 2, 1,
+// GPUCHUNK:     halide_cuda_run({{.*}}"_kernel_y_chunk_state_s1_{{.*}}", 1, 1, 8, 32, 8, 1,
+// GPUCHUNK:     halide_cuda_run({{.*}}"_kernel_y_chunk_out_s0_{{.*}}", 1, 32, 1, 32, 4, 1, 0 + (256*4),

@@ -8,11 +8,13 @@ The PyTorch peer is the block in fp32 with the chunked SSD algorithm for the
 scan (chunks of 128 by default: quadratic "attention-like" form inside a chunk, the
 state carried across chunks), the fast form of LAYERS.md §3; Hydra runs it
 on the flipped sequence for its backward direction, as the module does.
-Loom's scan is the sequential recurrence (its CPU schedule).
+Loom's scan is the chunked SSD algorithm by default (`--knob
+ssd_scan.chunked=0`: the sequential recurrence; `--knob ssd_scan.chunk=N`).
 
 Prints min / median latency (ms) and PyTorch/Loom (above 1: Loom is faster).
 
 usage: /usr/bin/python3 test/bench/bench_mamba2.py [--runs 5] [--shapes 1x1024,1x2048]
+           [--knob ssd_scan.chunked=0 ...]
 """
 import argparse
 import json
@@ -151,11 +153,14 @@ def run_peer(request):
     return json.loads(output)
 
 
-def run_loom(text, runs, workdir):
+def run_loom(text, runs, workdir, knobs=()):
     path, exe = os.path.join(workdir, "model.loom"), os.path.join(workdir, "model")
     with open(path, "w") as f:
         f.write(text)
-    subprocess.run([LOOMC, path, "--random-weights", "-o", exe], check=True)
+    command = [LOOMC, path, "--random-weights", "-o", exe]
+    for knob in knobs:
+        command += ["--knob", knob]
+    subprocess.run(command, check=True)
     environment = dict(os.environ, HL_NUM_THREADS=str(THREADS))
     output = subprocess.run([exe, "--bench", str(runs), "--quiet"], env=environment,
                             check=True, capture_output=True, text=True).stdout
@@ -174,19 +179,22 @@ def main():
     parser.add_argument("--chunk", type=int, default=128,
                         help="SSD chunk of the PyTorch peer (128 was the fastest of 64/128/256 "
                              "at L = 1024 here)")
+    parser.add_argument("--knob", action="append", default=[],
+                        help="a loomc --knob for the Loom build (repeatable)")
     parser.add_argument("--peer", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.peer:
         print(json.dumps(peer(json.loads(args.peer))))
         return
-    print(f"threads: {THREADS} each; {args.runs} runs; times in ms (min / median)")
+    print(f"threads: {THREADS} each; {args.runs} runs; times in ms (min / median); "
+          f"knobs: {' '.join(args.knob) or 'defaults'}")
     print(f"{'block':7} {'B':>2} {'L':>5} {'loom':>19} {'pytorch (chunked SSD)':>23} "
           f"{'pytorch/loom':>12}")
     with tempfile.TemporaryDirectory() as workdir:
         for block in args.blocks.split(","):
             for shape in args.shapes.split(","):
                 batch, length = (int(v) for v in shape.split("x"))
-                loom = run_loom(spec(block, batch, length), args.runs, workdir)
+                loom = run_loom(spec(block, batch, length), args.runs, workdir, args.knob)
                 torch_time = run_peer({"block": block, "batch": batch, "length": length,
                                        "runs": args.runs, "chunk": args.chunk})
                 print(f"{block:7} {batch:2} {length:5} {loom['min']:8.1f} / "
