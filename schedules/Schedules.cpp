@@ -136,7 +136,7 @@ const Knob selectiveScanCuda[] = {
     {"bc_steps", 2,
      "steps of B and C staged in registers at a time (1, 2 or 4): 4 is one broadcast "
      "ld.v4 per state, 2 issues a pair's scalar loads ahead (fastest on the H100)"},
-    {"carry_unroll", 16,
+    {"carry_unroll", 8,
      "chunks unrolled in the carry pass (their chunk ends stay in registers between them)"},
 };
 

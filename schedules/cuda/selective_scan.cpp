@@ -35,9 +35,9 @@ void stageChunk(Func func, Func consumer, LoopLevel at, int chunk) {
 /// thread of a block reads the same addresses (one chunk of one batch), so
 /// each load is a broadcast. With 4 steps they are N ld.v4 instead of 4·N
 /// scalar loads, but ptxas then hoists them and the output kernel needs ~200
-/// registers (8 warps per SM): 4–5× slower on the H100. With 2 the loads stay
+/// registers (8 warps per SM): 3–5× slower on the H100. With 2 the loads stay
 /// scalar (Halide cannot prove a pair 8-byte aligned) and are issued a pair
-/// ahead of their use: 4% faster than 1 at 8×4096 (gpu_ssm.py, knob bc_steps).
+/// ahead of their use: 3% faster than 1 (gpu_ssm.py variants, knob bc_steps).
 void stageSteps(Func func, Func consumer, LoopLevel group, int steps) {
   Func staged = func.in(consumer);
   std::vector<Var> args = staged.args(); // (l, n, b)

@@ -43,7 +43,7 @@ import bench_ssm  # noqa: E402  (shapes, specs and the PyTorch forms)
 NOMINAL_GBPS = 3350.0
 # Knob variants of the scan (--variants), for the B = 1 and B = 8 long shapes:
 # name -> loomc knobs (the defaults are chunk 16, threads 64, fast_math 1,
-# bc_steps 2, carry_unroll 16; `old` is the previous default: precise
+# bc_steps 2, carry_unroll 8; `old` is the previous default: precise
 # softplus/silu and A = −exp(A_log), scalar B/C loads, 4 chunks unrolled in
 # the carry).
 VARIANTS = {
@@ -191,7 +191,7 @@ def run(directory, runs, ops, compile_peer, compile_shapes, block_compile=True):
                 if os.path.exists(os.path.join(directory, f"scan_{b}x{l}_{name}"))]
     if variants:
         print("\n## selective_scan knob variants (Loom device time, ms; default: chunk=16 "
-              "threads=64 fast_math=1 bc_steps=4)")
+              "threads=64 fast_math=1 bc_steps=2 carry_unroll=8)")
         for batch, length, name in variants:
             dev = loom_times(os.path.join(directory, f"scan_{batch}x{length}_{name}"),
                              runs)["device_ms"]
