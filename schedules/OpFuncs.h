@@ -150,8 +150,12 @@ struct SelectiveScanFuncs {
   Halide::Func stagedU;
   Halide::Func stagedDelta;
   Halide::Func decay;
+  /// B and C as (l, n, b), the step innermost; inlined unless staged.
+  Halide::Func stagedB, stagedC;
   Halide::RDom steps;
   int64_t batch = 0, channels = 0, length = 0, states = 0;
+  /// Whether `decay` holds A·log2 e (decays computed as powers of 2).
+  bool decayBase2 = false;
   /// Chunked form only (chunk == 0: the sequential form).
   int64_t chunk = 0, chunks = 0;
   Halide::Func chunkScan;

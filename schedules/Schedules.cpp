@@ -134,11 +134,19 @@ const Knob selectiveScanCpu[] = {
     {"chunk", 64, "steps of L whose u and Δ are staged (transposed) at a time"},
     {"chunked_scan", 0,
      "1: the GPU's chunked three-pass scan (chunks of `chunk` steps), to test it", 0},
+    {"fast_math", 1, "1: decays exp(Δ·A) by a degree-5 polynomial 2^x (0: Halide's exp)", 0},
 };
 const Knob selectiveScanCuda[] = {
     {"threads", 64, "channels (one thread each) per block of the scan kernels"},
     {"chunk", 16,
      "steps of L per chunk of the chunked scan (unrolled, staged in registers; at most 128)"},
+    {"fast_math", 1, "1: softplus and silu on the special-function unit (ex2/lg2/div.approx)",
+     0},
+    {"bc_steps", 2,
+     "steps of B and C staged in registers at a time (1, 2 or 4): 4 is one broadcast "
+     "ld.v4 per state, 2 issues a pair's scalar loads ahead (fastest on the H100)"},
+    {"carry_unroll", 8,
+     "chunks unrolled in the carry pass (their chunk ends stay in registers between them)"},
 };
 
 const Knob ssdScanCpu[] = {

@@ -23,20 +23,97 @@ Expr silu(Expr x) { return x / (1.0f + exp(-x)); }
 
 /// 2^x on the GPU's special-function unit (PTX ex2.approx.ftz, relative error
 /// about 2^-22; subnormal results flush to 0): one instruction where Halide's
-/// exp is a ~20-instruction polynomial. The chunked (CUDA-only) form
-/// computes every decay exp(Δ·A) = 2^(Δ·A·log2 e) with it.
-/// On the CPU (where the chunked form runs only to be tested) it is exp.
-Expr exp2For(bool gpu, Expr x) {
-  if (!gpu)
-    return exp(x * float(M_LN2));
+/// exp is a ~20-instruction polynomial.
+Expr ptxExp2(Expr x) {
   return Internal::Call::make(Float(32), "llvm.nvvm.ex2.approx.ftz.f", {std::move(x)},
                               Internal::Call::PureExtern);
 }
 
-void emitSequentialScan(SelectiveScanFuncs &funcs, const Tensor &b, const Tensor &c,
+/// log2(x) on the special-function unit (PTX lg2.approx.ftz: absolute error
+/// about 2^-22 for x in [0.5, 2]).
+Expr ptxLog2(Expr x) {
+  return Internal::Call::make(Float(32), "llvm.nvvm.lg2.approx.ftz.f", {std::move(x)},
+                              Internal::Call::PureExtern);
+}
+
+/// x / y with PTX div.approx.ftz (2 ulp; a reciprocal and a multiply) where
+/// IEEE division is a ~10-instruction sequence with a slow path.
+Expr ptxDivide(Expr x, Expr y) {
+  return Internal::Call::make(Float(32), "llvm.nvvm.div.approx.ftz.f",
+                              {std::move(x), std::move(y)}, Internal::Call::PureExtern);
+}
+
+/// 2^x on the CPU in 11 vector instructions where Halide's exp takes ~20:
+/// x = k + f with k = round(x) and f in [−0.5, 0.5]; 2^f = 1 + f·q(f) with q
+/// a degree-4 relative minimax fit of (2^f − 1)/f, and 2^k added to the
+/// exponent bits. The 1 is exact on purpose: a decay near 1 (|Δ·A| small,
+/// a long memory) repeats its error over ~1/|Δ·A| steps, so what counts is
+/// the error relative to 1 − 2^f, not to 2^f. A plain minimax fit of 2^f of
+/// the same degree (relative error 2.3e-7, but 1.2e-7 off at f = 0) fails
+/// the long-memory numeric test; this one is within f32 rounding of exp
+/// there (relative error 2.2e-7, 0 at f = 0). x is clamped to [−126, 127] so
+/// that k plus the exponent stays a normal float: the scan's decays have
+/// x ≤ 0, and 2^−126 next to an O(1) state is as good as the true value.
+/// `nonPositive` (x ≤ 0 is known) drops the upper clamp and rounds by
+/// truncation, k = int(x − 0.5) (= ceil(x − 0.5), f in [−0.5, 0.5)): Halide
+/// lowers a 16-lane round or floor to two 8-lane AVX rounds and shuffles (4
+/// instructions), the conversions are one each.
+Expr polynomialExp2(Expr x, bool nonPositive) {
+  x = nonPositive ? max(x, -126.0f) : clamp(x, -126.0f, 127.0f);
+  Expr exponent = nonPositive ? cast<int>(x - 0.5f) : cast<int>(round(x));
+  Expr f = x - cast<float>(exponent);
+  // q's coefficients, highest degree first (Horner).
+  static const float coefficients[] = {0.001333352760411799f, 0.009666245430707932f,
+                                       0.05550500378012657f, 0.24022351205348969f,
+                                       0.6931471228599548f};
+  Expr q = coefficients[0];
+  for (size_t i = 1; i < std::size(coefficients); ++i)
+    q = q * f + coefficients[i];
+  Expr p = f * q + 1.0f;
+  return reinterpret<float>(reinterpret<int>(p) + (exponent << 23));
+}
+
+/// How the selective scan evaluates exp, softplus and silu. The decays
+/// exp(Δ·A) are always 2^(Δ·A·log2 e) (A is pre-scaled): on the GPU with
+/// ex2.approx; on the CPU with `fast` a polynomial, else Halide's exp. With
+/// `fast` on the GPU, softplus and silu use the special-function unit too.
+struct ScanMath {
+  bool gpu = false;
+  bool fast = false;
+  /// Whether every decay exponent Δ·A is ≤ 0 (A = −exp(A_log), Δ softplus'd).
+  bool nonPositive = false;
+
+  Expr exp2(Expr x) const {
+    if (gpu)
+      return ptxExp2(std::move(x));
+    return fast ? polynomialExp2(std::move(x), nonPositive) : exp(std::move(x) * float(M_LN2));
+  }
+
+  /// softplus as the shared one (PyTorch's threshold 20, a series for tiny
+  /// e^x); the fast GPU form takes e^x and the log from the special-function
+  /// unit and widens the series to e^x < 1/16 (5 terms, relative error
+  /// < 2e-7), where lg2.approx's absolute error would be a large relative one.
+  Expr softplus(Expr x) const {
+    if (!(gpu && fast))
+      return loom::softplus(std::move(x));
+    Expr e = ptxExp2(min(x, 20.0f) * float(M_LOG2E));
+    Expr series = e * (1.0f + e * (-1.0f / 2 + e * (1.0f / 3 + e * (-1.0f / 4 + e / 5))));
+    return select(x > 20.0f, x,
+                  select(e < 1.0f / 16, series, ptxLog2(1.0f + e) * float(M_LN2)));
+  }
+
+  Expr silu(Expr x) const {
+    if (!(gpu && fast))
+      return loom::silu(std::move(x));
+    // For x ≪ 0 the denominator overflows to inf and x / inf = −0, the limit.
+    return ptxDivide(x, 1.0f + ptxExp2(-x * float(M_LOG2E)));
+  }
+};
+
+void emitSequentialScan(SelectiveScanFuncs &funcs, const ScanMath &math,
                         const std::string &name);
-void emitChunkedScan(SelectiveScanFuncs &funcs, const Tensor &b, const Tensor &c,
-                     int64_t chunk, bool gpu, const std::string &name);
+void emitChunkedScan(SelectiveScanFuncs &funcs, const ScanMath &math, int64_t chunk,
+                     const std::string &name);
 
 } // namespace
 
@@ -44,19 +121,26 @@ SelectiveScanFuncs emitSelectiveScan(const Tensor &u, const Tensor &delta, const
                                      const Tensor &b, const Tensor &c, const Tensor *d,
                                      const Tensor *z, const Tensor *deltaBias,
                                      bool deltaSoftplus, bool aIsLog, int64_t chunk,
-                                     bool gpu, const std::string &name) {
+                                     bool gpu, bool fastMath, const std::string &name) {
   SelectiveScanFuncs funcs;
   funcs.batch = u.shape[0];
   funcs.channels = u.shape[1];
   funcs.length = u.shape[2];
   funcs.states = a.shape[1];
   Var l("l"), ch("d"), batch("b"), n("n");
+  const ScanMath math{gpu, fastMath, aIsLog && deltaSoftplus};
 
   funcs.decay = Func(name + "_decay");
   Expr aValue = a.at({ch, n});
-  Expr aEntry = aIsLog ? -exp(aValue) : aValue;
-  // The chunked form exponentiates in base 2 (exp2For): A·log2 e.
-  funcs.decay(ch, n) = chunk > 0 ? aEntry * float(M_LOG2E) : aEntry;
+  // A = −exp(A_log); on the GPU with fast math on the special-function unit
+  // (a GPU thread computes the N entries of its channel itself).
+  Expr aEntry = !aIsLog          ? aValue
+                : gpu && fastMath ? -ptxExp2(aValue * float(M_LOG2E))
+                                  : -exp(aValue);
+  // Decays are exponentiated in base 2 (ScanMath::exp2): A·log2 e, except
+  // in the sequential form without fast math, which keeps Halide's exp.
+  funcs.decayBase2 = chunk > 0 || fastMath;
+  funcs.decay(ch, n) = funcs.decayBase2 ? aEntry * float(M_LOG2E) : aEntry;
 
   funcs.stagedU = Func(name + "_staged_u");
   funcs.stagedU(ch, l, batch) = u.at({batch, ch, l});
@@ -64,12 +148,17 @@ SelectiveScanFuncs emitSelectiveScan(const Tensor &u, const Tensor &delta, const
   Expr dt = delta.at({batch, ch, l});
   if (deltaBias)
     dt += deltaBias->at({ch});
-  funcs.stagedDelta(ch, l, batch) = deltaSoftplus ? softplus(dt) : dt;
+  funcs.stagedDelta(ch, l, batch) = deltaSoftplus ? math.softplus(dt) : dt;
+  // B and C with the step innermost (inlined unless a schedule stages them).
+  funcs.stagedB = Func(name + "_staged_b");
+  funcs.stagedB(l, n, batch) = b.at({batch, n, l});
+  funcs.stagedC = Func(name + "_staged_c");
+  funcs.stagedC(l, n, batch) = c.at({batch, n, l});
 
   if (chunk > 0) {
-    emitChunkedScan(funcs, b, c, chunk, gpu, name);
+    emitChunkedScan(funcs, math, chunk, name);
   } else {
-    emitSequentialScan(funcs, b, c, name);
+    emitSequentialScan(funcs, math, name);
   }
 
   funcs.result = Func(name);
@@ -80,14 +169,14 @@ SelectiveScanFuncs emitSelectiveScan(const Tensor &u, const Tensor &delta, const
   if (d)
     y += d->at({ch}) * u.at({batch, ch, l});
   if (z)
-    y *= silu(z->at({batch, ch, l}));
+    y *= math.silu(z->at({batch, ch, l}));
   funcs.result(l, ch, batch) = y;
   return funcs;
 }
 
 namespace {
 
-void emitSequentialScan(SelectiveScanFuncs &funcs, const Tensor &b, const Tensor &c,
+void emitSequentialScan(SelectiveScanFuncs &funcs, const ScanMath &math,
                         const std::string &name) {
   const int length = static_cast<int>(funcs.length), states = static_cast<int>(funcs.states);
   Var ch("d"), batch("b"), k("k");
@@ -100,17 +189,19 @@ void emitSequentialScan(SelectiveScanFuncs &funcs, const Tensor &b, const Tensor
   Expr j = funcs.steps.x, step = funcs.steps.y;
   Expr slot = clamp(j, 0, states - 1);
   Expr stepDelta = funcs.stagedDelta(ch, step, batch);
-  Expr state = exp(stepDelta * funcs.decay(ch, slot)) * funcs.scan(ch, length + slot, batch) +
-               stepDelta * funcs.stagedU(ch, step, batch) * b.at({batch, slot, step});
+  Expr exponent = stepDelta * funcs.decay(ch, slot);
+  Expr decay = funcs.decayBase2 ? math.exp2(exponent) : exp(exponent);
+  Expr state = decay * funcs.scan(ch, length + slot, batch) +
+               stepDelta * funcs.stagedU(ch, step, batch) * funcs.stagedB(step, slot, batch);
   Expr readout = 0.0f;
   for (int s = 0; s < states; ++s)
-    readout += funcs.scan(ch, length + s, batch) * c.at({batch, Expr(s), step});
+    readout += funcs.scan(ch, length + s, batch) * funcs.stagedC(step, Expr(s), batch);
   funcs.scan(ch, select(j < states, length + slot, step), batch) =
       select(j < states, state, readout);
 }
 
-void emitChunkedScan(SelectiveScanFuncs &funcs, const Tensor &b, const Tensor &c,
-                     int64_t chunkSteps, bool gpu, const std::string &name) {
+void emitChunkedScan(SelectiveScanFuncs &funcs, const ScanMath &math, int64_t chunkSteps,
+                     const std::string &name) {
   const int length = static_cast<int>(funcs.length), states = static_cast<int>(funcs.states);
   // The schedule unrolls a chunk to keep its readouts in registers: 128
   // steps is plenty (K·N carried states per channel stay small).
@@ -149,8 +240,8 @@ void emitChunkedScan(SelectiveScanFuncs &funcs, const Tensor &b, const Tensor &c
     Expr dt = deltaAt(position);
     Expr slot = clamp(j, 0, states - 1);
     Expr previous = funcs.chunkScan(j, ch, chunkIndex, batch);
-    Expr state = exp2For(gpu, dt * funcs.decay(ch, slot)) * previous +
-                 dt * inputAt(position) * b.at({batch, slot, inside(position)});
+    Expr state = math.exp2(dt * funcs.decay(ch, slot)) * previous +
+                 dt * inputAt(position) * funcs.stagedB(inside(position), slot, batch);
     funcs.chunkScan(j, ch, chunkIndex, batch) =
         advance(position, select(j < states, state, previous + dt), previous);
   }
@@ -163,7 +254,7 @@ void emitChunkedScan(SelectiveScanFuncs &funcs, const Tensor &b, const Tensor &c
     funcs.carrySteps = RDom(0, states, 1, chunks - 1, name + "_carry_step");
     Expr n = funcs.carrySteps.x, at = funcs.carrySteps.y;
     funcs.chunkEnd(ch, n, at, batch) +=
-        exp2For(gpu, funcs.decay(ch, n) * funcs.chunkEnd(ch, states, at, batch)) *
+        math.exp2(funcs.decay(ch, n) * funcs.chunkEnd(ch, states, at, batch)) *
         funcs.chunkEnd(ch, n, at - 1, batch);
   }
 
@@ -185,12 +276,12 @@ void emitChunkedScan(SelectiveScanFuncs &funcs, const Tensor &b, const Tensor &c
   Expr clamped = inside(position);
   Expr previous = funcs.scan(slot, ch, chunkIndex, batch);
   Expr state = advance(position,
-                       exp2For(gpu, dt * funcs.decay(ch, slot)) * previous +
-                           dt * inputAt(position) * b.at({batch, slot, clamped}),
+                       math.exp2(dt * funcs.decay(ch, slot)) * previous +
+                           dt * inputAt(position) * funcs.stagedB(clamped, slot, batch),
                        previous);
   Expr readout = 0.0f;
   for (int s = 0; s < states; ++s)
-    readout += funcs.scan(s, ch, chunkIndex, batch) * c.at({batch, Expr(s), clamped});
+    readout += funcs.scan(s, ch, chunkIndex, batch) * funcs.stagedC(clamped, Expr(s), batch);
   funcs.scan(select(slotIndex < states, slot, states + r), ch, chunkIndex, batch) =
       select(slotIndex < states, state, readout);
 }

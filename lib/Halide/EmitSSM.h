@@ -12,11 +12,14 @@ namespace loom {
 /// sequential form (CPU); `chunk` > 0 the chunked three-pass form (GPU) with
 /// chunks of that many steps (see SelectiveScanFuncs); `gpu` says whether
 /// it may use PTX-only intrinsics (the CPU runs it only to test it).
+/// `fastMath` (knob fast_math) selects cheaper exp/softplus/silu forms: a
+/// polynomial 2^x for the decays on the CPU, special-function-unit
+/// softplus and silu on the GPU (see ScanMath in EmitSSM.cpp).
 SelectiveScanFuncs emitSelectiveScan(const Tensor &u, const Tensor &delta, const Tensor &a,
                                      const Tensor &b, const Tensor &c, const Tensor *d,
                                      const Tensor *z, const Tensor *deltaBias,
                                      bool deltaSoftplus, bool aIsLog, int64_t chunk, bool gpu,
-                                     const std::string &name);
+                                     bool fastMath, const std::string &name);
 
 /// Mamba-2's scan (scalar decay per head, B and C per group). `d`, `z` and
 /// `dtBias` may be null. With `aIsLog`, `a` holds A_log. `reverse` scans

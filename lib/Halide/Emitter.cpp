@@ -349,18 +349,21 @@ LogicalResult Lowering::emit(Operation *op) {
         // (to test it). A bad knob is reported when the op is scheduled.
         bool gpu = scheduleTarget == ScheduleTarget::Cuda;
         int64_t chunk = 0;
+        bool fastMath = true;
         {
           ScopedDiagnosticHandler quiet(op->getContext(),
                                         [](Diagnostic &) { return success(); });
           FailureOr<KnobValues> knobs = knobValuesFor(op, scheduleTarget);
           if (succeeded(knobs) && (gpu || knobs->get("chunked_scan") != 0))
             chunk = knobs->get("chunk");
+          if (succeeded(knobs))
+            fastMath = knobs->get("fast_math") != 0;
         }
         SelectiveScanFuncs funcs = emitSelectiveScan(
             tensor(scan.getU()), tensor(scan.getDelta()), tensor(scan.getA()),
             tensor(scan.getB()), tensor(scan.getC()), optionalTensor(scan.getD()),
             optionalTensor(scan.getZ()), optionalTensor(scan.getDeltaBias()),
-            scan.getDeltaSoftplus(), scan.getAIsLog(), chunk, gpu, name);
+            scan.getDeltaSoftplus(), scan.getAIsLog(), chunk, gpu, fastMath, name);
         func = funcs.result;
         opFuncs[op] = funcs;
       })

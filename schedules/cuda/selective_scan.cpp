@@ -30,6 +30,21 @@ void stageChunk(Func func, Func consumer, LoopLevel at, int chunk) {
   staged.unroll(step);
 }
 
+/// Loads B or C (`func`, (l, n, b)) for `consumer` `steps` steps at a time
+/// at `group` (the loop over groups of `steps` steps) into registers. Every
+/// thread of a block reads the same addresses (one chunk of one batch), so
+/// each load is a broadcast. With 4 steps they are N ld.v4 instead of 4·N
+/// scalar loads, but ptxas then hoists them and the output kernel needs ~200
+/// registers (8 warps per SM): 3–5× slower on the H100. With 2 the loads stay
+/// scalar (Halide cannot prove a pair 8-byte aligned) and are issued a pair
+/// ahead of their use: 3% faster than 1 (gpu_ssm.py variants, knob bc_steps).
+void stageSteps(Func func, Func consumer, LoopLevel group, int steps) {
+  Func staged = func.in(consumer);
+  std::vector<Var> args = staged.args(); // (l, n, b)
+  staged.compute_at(group).store_in(MemoryType::Register).bound_extent(args[0], steps)
+      .vectorize(args[0], steps).unroll(args[1]);
+}
+
 } // namespace
 
 void scheduleSelectiveScanCuda(const SelectiveScanFuncs &funcs,
@@ -37,6 +52,15 @@ void scheduleSelectiveScanCuda(const SelectiveScanFuncs &funcs,
   const int chunk = static_cast<int>(funcs.chunk);
   int threads = static_cast<int>(
       std::clamp<int64_t>(context.knobs.get("threads"), 1, funcs.channels));
+  // Steps of B and C per vector load: 4, 2 or 1 (other values round down),
+  // and a divisor of the chunk. A ragged last chunk has clamped (not
+  // provably aligned) positions: scalar loads there.
+  int bcSteps = context.knobs.get("bc_steps") >= 4 ? 4 : context.knobs.get("bc_steps") >= 2 ? 2 : 1;
+  bool ragged = funcs.length % chunk != 0;
+  while (chunk % bcSteps != 0)
+    bcSteps /= 2;
+  if (ragged)
+    bcSteps = 1;
 
   // Pass 3 and the output: out(l, d, b), l split into (chunk, step).
   Func out = context.stored;
@@ -52,10 +76,21 @@ void scheduleSelectiveScanCuda(const SelectiveScanFuncs &funcs,
   Func scan = funcs.scan; // (k, d, c, b): state, then the chunk's readouts
   RVar slot(funcs.steps.x), scanStep(funcs.steps.y);
   scan.compute_at(out, thread).store_in(MemoryType::Register).unroll(scan.args()[0]);
-  scan.update().reorder(slot, scanStep).unroll(slot).unroll(scanStep);
+  if (bcSteps > 1) {
+    RVar scanGroup("step_group"), inGroup("in_group");
+    scan.update()
+        .split(scanStep, scanGroup, inGroup, bcSteps)
+        .reorder(slot, inGroup, scanGroup)
+        .unroll(slot)
+        .unroll(inGroup)
+        .unroll(scanGroup);
+    for (Func func : {funcs.stagedB, funcs.stagedC})
+      stageSteps(func, scan, LoopLevel(scan, scanGroup), bcSteps);
+  } else {
+    scan.update().reorder(slot, scanStep).unroll(slot).unroll(scanStep);
+  }
   // Δ (softplus'd) and u of the chunk, and A, once per thread instead of
   // once per state.
-  bool ragged = funcs.length % chunk != 0;
   if (ragged) // clamped indices: a staged chunk would not stay in registers
     Func(funcs.stagedDelta).in(scan).compute_at(scan, scanStep);
   else {
@@ -88,10 +123,21 @@ void scheduleSelectiveScanCuda(const SelectiveScanFuncs &funcs,
       .unroll(chunkScan.args()[0]);
   // State j inside the step, every step unrolled: the states and the
   // staged chunk stay in registers (constant indices).
-  chunkScan.update()
-      .reorder(chunkScan.args()[0], chunkStep)
-      .unroll(chunkScan.args()[0])
-      .unroll(chunkStep);
+  if (bcSteps > 1) {
+    RVar chunkGroup("chunk_step_group"), inChunkGroup("in_chunk_group");
+    chunkScan.update()
+        .split(chunkStep, chunkGroup, inChunkGroup, bcSteps)
+        .reorder(chunkScan.args()[0], inChunkGroup, chunkGroup)
+        .unroll(chunkScan.args()[0])
+        .unroll(inChunkGroup)
+        .unroll(chunkGroup);
+    stageSteps(funcs.stagedB, chunkScan, LoopLevel(chunkScan, chunkGroup), bcSteps);
+  } else {
+    chunkScan.update()
+        .reorder(chunkScan.args()[0], chunkStep)
+        .unroll(chunkScan.args()[0])
+        .unroll(chunkStep);
+  }
   if (ragged)
     Func(funcs.stagedDelta).in(chunkScan).compute_at(chunkScan, chunkStep);
   else {
@@ -104,14 +150,19 @@ void scheduleSelectiveScanCuda(const SelectiveScanFuncs &funcs,
       .unroll(chunkDecay.args()[1]);
 
   // Pass 2: one thread per (channel, batch), sequential over chunks, the N
-  // states unrolled; 4 chunks unrolled so that their loads of the chunk ends
-  // can issue together (the chain through the carried state is short).
+  // states unrolled; `carry_unroll` chunks unrolled so that their loads of
+  // the chunk ends issue together and the carried state passes from one
+  // chunk to the next in registers: between unrolled groups it goes through
+  // global memory (a store, then a load of the same address: an L2 round
+  // trip per group on the critical path).
   RVar carryState(funcs.carrySteps.x), carryChunk(funcs.carrySteps.y);
   RVar chunkOuter("carry_outer"), chunkInner("carry_inner");
   Var carryBlock("carry_block"), carryThread("carry_thread");
   end.update()
       .split(endVars[0], carryBlock, carryThread, threads, TailStrategy::GuardWithIf)
-      .split(carryChunk, chunkOuter, chunkInner, std::min<int>(4, funcs.chunks - 1),
+      .split(carryChunk, chunkOuter, chunkInner,
+             static_cast<int>(std::clamp<int64_t>(context.knobs.get("carry_unroll"), 1,
+                                                  funcs.chunks - 1)),
              TailStrategy::GuardWithIf)
       .reorder(carryState, chunkInner, chunkOuter, carryThread, carryBlock, endVars[3])
       .gpu_blocks(carryBlock, endVars[3])

@@ -1,10 +1,16 @@
 // RUN: %loomc %s --emit=stmt --target=x86-64-avx512 | FileCheck %s
+// RUN: %loomc %s --emit=stmt --target=x86-64-avx512 --knob selective_scan.fast_math=0 | FileCheck %s --check-prefix=EXACT
 
 // The selective scan on AVX-512: tasks of (batch, 16 channels) run in
 // parallel; in each, u and Δ are staged transposed a chunk (the knob, 64) at
 // a time, then the recurrence runs sequentially over L, each step updating
 // the 16 states of a 16-channel vector (unrolled over n) and reading out
-// Σ_n h·C, all on 16-lane vectors.
+// Σ_n h·C, all on 16-lane vectors. The decays exp(Δ·A) are 2^(Δ·A·log2 e)
+// by the knob fast_math (default 1): the exponent (≤ 0 here: A = −exp(A_log),
+// Δ softplus'd) clamped below at −126 and rounded to k by a truncating
+// conversion of x − 0.5, a polynomial of the fraction x − k, and k shifted
+// into the exponent bits — no exp_f32 call in the step loop. fast_math=0
+// keeps Halide's exp there.
 
 loom.model @scan {
   %u = loom.input "u" : tensor<2x32x200xf32>
@@ -28,8 +34,14 @@ loom.model @scan {
 // CHECK:       y_staged_u[ramp({{.*}}, 1, 16) aligned(16, 0)] = u[ramp({{.*}}, 200, 16)]
 // The sequential loop over the steps of a chunk; state n=0 lives at k = L + 0.
 // CHECK:       for (y_scan.s1.y_step$y.in_chunk, 0, {{.*}}) {
-// CHECK:       y_scan[ramp(3200, 1, 16)] = ((float32x16)exp_f32(
-// CHECK:       y_scan[ramp(3440, 1, 16)] = ((float32x16)exp_f32(
+// CHECK-NOT:   exp_f32
+// CHECK:       max({{.*}}, x16(-126.000000f)){{.*}}float32x16(int32x16(({{.*}} + x16(-0.500000f))))
+// CHECK:       y_scan[ramp(3200, 1, 16)] = ((float32x16)reinterpret((int32x16)reinterpret({{.*}}x16(0.001333f){{.*}}shift_left(
+// CHECK-NOT:   exp_f32
+// CHECK:       y_scan[ramp(3440, 1, 16)] = ((float32x16)reinterpret(
+// EXACT:       for (y_scan.s1.y_step$y.in_chunk, 0, {{.*}}) {
+// EXACT:       y_scan[ramp(3200, 1, 16)] = ((float32x16)exp_f32(
+// EXACT:       y_scan[ramp(3440, 1, 16)] = ((float32x16)exp_f32(
 // The readout of the step: Σ_n h·C over the 16 states.
 // CHECK:       y_scan[ramp({{.*}}, 1, 16) aligned(16, 0)] = (y_scan[ramp(3440, 1, 16)]*x16(C[
 // D·u and the silu(z) gate, vectorized along L.

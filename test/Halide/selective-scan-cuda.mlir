@@ -1,6 +1,8 @@
 // RUN: %loomc %s --emit=stmt --target=cuda | FileCheck %s --implicit-check-not=ld.local --implicit-check-not=st.local
 // RUN: %loomc %s --emit=stmt --target=cuda --knob selective_scan.chunk=10 | FileCheck %s --check-prefix=RAGGED --implicit-check-not=ld.local --implicit-check-not=st.local
 // RUN: %loomc %s --emit=stmt --target=cuda --knob selective_scan.chunk=64 | FileCheck %s --check-prefix=ONE
+// RUN: %loomc %s --emit=stmt --target=cuda --knob selective_scan.bc_steps=4 | FileCheck %s --check-prefix=BC4 --implicit-check-not=ld.local
+// RUN: %loomc %s --emit=stmt --target=cuda --knob selective_scan.fast_math=0 | FileCheck %s --check-prefix=PRECISE
 
 // The selective scan for CUDA runs the chunked form: L = 64 in chunks of
 // `chunk` (default 16: four chunks). Pass 1 scans each chunk from zero
@@ -11,6 +13,12 @@
 // special-function unit (ex2.approx). Each thread loads its chunk of u and
 // Δ (and z) with 4-wide vector loads; the N = 16 states, the staged chunk
 // and the chunk's readouts stay in registers: no local memory anywhere.
+// With fast_math (default 1) softplus takes e^x and the log from the
+// special-function unit (ex2/lg2.approx); fast_math=0 keeps the precise
+// libdevice-style polynomials. B and C are loaded `bc_steps` steps at a time
+// into registers (default 2: scalar loads issued a pair ahead; 4: one
+// 4-wide broadcast load per state and 4 steps, 256 bytes = one row of L
+// apart).
 
 loom.model @scan {
   %u = loom.input "u" : tensor<2x64x64xf32>
@@ -27,6 +35,7 @@ loom.model @scan {
 // CHECK:      mov.u32 {{.*}}%tid.x
 // CHECK:      ld.global.nc.v4.f32
 // CHECK:      ex2.approx.ftz.f32
+// CHECK:      lg2.approx.ftz.f32
 // CHECK:      .visible .entry _kernel_y_chunk_end_s1_b___block_id_y(
 // CHECK:      ex2.approx.ftz.f32
 // CHECK:      .visible .entry _kernel_y_s0_b___block_id_z(
@@ -48,3 +57,12 @@ loom.model @scan {
 // ONE-NOT:    chunk_end
 // ONE:        halide_cuda_run({{.*}}"_kernel_y_s0_b___block_id_z", 1, 1, 2, 64, 1, 1,
 // ONE-NOT:    chunk_end
+
+// BC4:        .visible .entry _kernel_y_chunk_end_s0_b___block_id_z(
+// BC4:        ld.global.nc.v4.f32 {{.*}}+256];
+// BC4:        .visible .entry _kernel_y_s0_b___block_id_z(
+// BC4:        ld.global.nc.v4.f32 {{.*}}+256];
+
+// PRECISE:    .visible .entry _kernel_y_chunk_end_s0_b___block_id_z(
+// PRECISE-NOT: lg2.approx
+// PRECISE:    halide_cuda_initialize_kernels

@@ -3,16 +3,17 @@
 builds) vs PyTorch eager and torch.compile, for B in {1, 8}, L in {1024,
 4096}, d_model 768 (D = 1536, N = 16).
 
-usage: here (Loom built):  python3 test/bench/gpu_ssm.py build DIR [--variants]
+usage: here (Loom built):  python3 test/bench/gpu_ssm.py build DIR [--variants] [--only scan]
        on the GPU machine:  python3 test/bench/gpu_ssm.py run DIR [--runs 20] [--only scan]
-                                                              [--no-compile]
+                                 [--no-compile] [--compile-shapes 8x4096] [--no-block-compile]
 
 `build` compiles the CUDA executables (Halide/MLIR needed; --variants adds
-scans with other `chunk` / `threads` knobs) and small scans with float64
+scans with other knob settings, VARIANTS) and small scans with float64
 reference data; `run` needs only the executables, PyTorch and a GPU. It
 first checks the small scans (atol 1e-4, rtol 1e-5; a ragged last chunk;
 L a multiple of the chunk, the vector-staged path; five ragged chunks of
-8), then times each shape.
+8; a long memory over L = 2048 and decays down to e^-300, which catch a
+bad exp/softplus approximation), then times each shape.
 
 Loom: `latency` is the executable's --bench time with the host↔device copies
 of inputs and outputs (Halide's CUDA runtime makes them every run); `device`
@@ -40,14 +41,32 @@ sys.path.insert(0, os.path.join(ROOT, "test", "numeric"))
 import bench_ssm  # noqa: E402  (shapes, specs and the PyTorch forms)
 
 NOMINAL_GBPS = 3350.0
-# Knob variants of the scan (--variants), for the B = 1 and B = 8 long shapes.
-VARIANTS = [(8, 64), (16, 32), (16, 128), (32, 64), (32, 128)]  # (chunk, threads)
+# Knob variants of the scan (--variants), for the B = 1 and B = 8 long shapes:
+# name -> loomc knobs (the defaults are chunk 16, threads 64, fast_math 1,
+# bc_steps 2, carry_unroll 8; `old` is the previous default: precise
+# softplus/silu and A = −exp(A_log), scalar B/C loads, 4 chunks unrolled in
+# the carry).
+VARIANTS = {
+    "old": ["fast_math=0", "bc_steps=1", "carry_unroll=4"],
+    "fm0": ["fast_math=0"],
+    "bc1": ["bc_steps=1"],
+    "bc4": ["bc_steps=4"],
+    "cu4": ["carry_unroll=4"],
+    "cu8": ["carry_unroll=8"],
+    "cu32": ["carry_unroll=32"],
+    "c8": ["chunk=8"],
+    "c32": ["chunk=32"],
+    "t32": ["threads=32"],
+    "t128": ["threads=128"],
+}
 VARIANT_SHAPES = [(1, 4096), (8, 4096)]
 # The small checks: (subdirectory, reference arguments, knobs).
 CHECKS = [("check", ["2", "64", "37", "16", "z"], []),
           ("check64", ["2", "96", "64", "16", "z"], []),
           ("check5", ["2", "40", "37", "16", "nosoftplus"],
-           ["--knob", "ss.chunk=8", "--knob", "ss.threads=16"])]
+           ["--knob", "ss.chunk=8", "--knob", "ss.threads=16"]),
+          ("check_long", ["1", "64", "2048", "16", "long", "z"], []),
+          ("check_wide", ["1", "64", "512", "16", "nosoftplus", "wide"], [])]
 
 
 def loomc(*args):
@@ -55,10 +74,12 @@ def loomc(*args):
                    check=True)
 
 
-def build(directory, variants):
+def build(directory, variants, ops):
     os.makedirs(directory, exist_ok=True)
     for batch, length in bench_ssm.SHAPES:
         for what, spec in (("scan", bench_ssm.scan_spec), ("block", bench_ssm.block_spec)):
+            if what not in ops:
+                continue
             path = os.path.join(directory, f"{what}_{batch}x{length}.loom")
             with open(path, "w") as f:
                 f.write(spec(batch, length))
@@ -67,10 +88,9 @@ def build(directory, variants):
     if variants:
         for batch, length in VARIANT_SHAPES:
             path = os.path.join(directory, f"scan_{batch}x{length}.loom")
-            for chunk, threads in VARIANTS:
-                loomc(path, "--random-weights", "--knob", f"ss.chunk={chunk}",
-                      "--knob", f"ss.threads={threads}",
-                      "-o", os.path.join(directory, f"scan_{batch}x{length}_c{chunk}_t{threads}"))
+            for name, knobs in VARIANTS.items():
+                loomc(path, "--random-weights", *(a for k in knobs for a in ("--knob", "ss." + k)),
+                      "-o", os.path.join(directory, f"scan_{batch}x{length}_{name}"))
     for name, arguments, knobs in CHECKS:
         check_dir = os.path.join(directory, name)
         subprocess.run([sys.executable, os.path.join(ROOT, "test", "numeric",
@@ -129,7 +149,7 @@ def scan_inputs(torch, batch, length, device):
     return u, delta, am, bm, cm, d, z, bias
 
 
-def run(directory, runs, ops, compile_peer):
+def run(directory, runs, ops, compile_peer, compile_shapes, block_compile=True):
     import torch
     torch.backends.cuda.matmul.allow_tf32 = False
     torch.backends.cudnn.allow_tf32 = False
@@ -167,16 +187,17 @@ def run(directory, runs, ops, compile_peer):
                 line += f" {rate:7.0f} {rate / copy:7.0%} {rate / NOMINAL_GBPS:7.0%}"
             print(line, flush=True)
 
-    variants = [(b, l, c, t) for b, l in VARIANT_SHAPES for c, t in VARIANTS
-                if os.path.exists(os.path.join(directory, f"scan_{b}x{l}_c{c}_t{t}"))]
+    variants = [(b, l, name) for b, l in VARIANT_SHAPES for name in VARIANTS
+                if os.path.exists(os.path.join(directory, f"scan_{b}x{l}_{name}"))]
     if variants:
-        print("\n## selective_scan knob variants (Loom device time, ms)")
-        for batch, length, chunk, threads in variants:
-            dev = loom_times(os.path.join(directory, f"scan_{batch}x{length}_c{chunk}_t"
-                                          f"{threads}"), runs)["device_ms"]
+        print("\n## selective_scan knob variants (Loom device time, ms; default: chunk=16 "
+              "threads=64 fast_math=1 bc_steps=2 carry_unroll=8)")
+        for batch, length, name in variants:
+            dev = loom_times(os.path.join(directory, f"scan_{batch}x{length}_{name}"),
+                             runs)["device_ms"]
             rate = bench_ssm.scan_bytes(batch, length) / (dev["min"] * 1e-3) / 1e9
-            print(f"{batch:2} {length:5} chunk={chunk:3} threads={threads:3} {fmt(dev)} "
-                  f"{rate:7.0f} GB/s", flush=True)
+            print(f"{batch:2} {length:5} {name:9} {' '.join(VARIANTS[name]):28} {fmt(dev)} "
+                  f"{rate:7.0f} GB/s {rate / copy:5.0%} of copy", flush=True)
 
     print("\n## PyTorch (CUDA events, inputs on the GPU); x = PyTorch / Loom device time")
     print(f"{'op':5} {'B':>2} {'L':>5} {'eager':>19} {'torch.compile':>19} {'x eager':>8} "
@@ -189,7 +210,8 @@ def run(directory, runs, ops, compile_peer):
                     eager = best(*(cuda_time_ms(torch, lambda: scan_chunked(*inputs, chunk=c),
                                                 runs) for c in (64, 256)))
                     fast = {"min": float("nan"), "median": float("nan")}
-                    if compile_peer:
+                    if compile_peer and (compile_shapes is None
+                                         or (batch, length) in compile_shapes):
                         compiled = torch.compile(lambda *x: scan_chunked(*x, chunk=256),
                                                  dynamic=False)
                         fast = cuda_time_ms(torch, lambda: compiled(*inputs), runs)
@@ -200,12 +222,13 @@ def run(directory, runs, ops, compile_peer):
                     # Inductor 2.11 fails to generate the block with 256-step
                     # chunks (a SplitScan codegen error); 64 steps is the
                     # fallback.
-                    for chunk in (256, 64) if compile_peer else (256,):
+                    compile_block = compile_peer and block_compile
+                    for chunk in (256, 64) if compile_block else (256,):
                         module = Mamba(lambda *a, c=chunk: scan_chunked(*a, chunk=c))
                         module = module.to(device).eval()
                         times = cuda_time_ms(torch, lambda: module(x), runs)
                         eager = times if eager is None else best(eager, times)
-                        if not compile_peer:
+                        if not compile_block:
                             break
                         try:
                             compiled = torch.compile(module, dynamic=False)
@@ -232,14 +255,23 @@ def main():
                         help="run: time only one of the two ops")
     parser.add_argument("--no-compile", action="store_true",
                         help="run: skip torch.compile (its compilation takes minutes)")
+    parser.add_argument("--compile-shapes",
+                        help="run: torch.compile the scan only at these BxL (comma-separated)")
+    parser.add_argument("--no-block-compile", action="store_true",
+                        help="run: no torch.compile of the Mamba block (minutes of Inductor)")
     parser.add_argument("--variants", action="store_true",
-                        help="build: also scans with other chunk/threads knobs")
+                        help="build: also scans with other knob settings (VARIANTS)")
     args = parser.parse_args()
+    ops = [args.only] if args.only else ["scan", "block"]
     if args.mode == "build":
-        build(args.directory, args.variants)
+        build(args.directory, args.variants, ops)
     else:
-        run(args.directory, args.runs, [args.only] if args.only else ["scan", "block"],
-            not args.no_compile)
+        compile_shapes = None
+        if args.compile_shapes:
+            compile_shapes = {tuple(int(v) for v in s.split("x"))
+                              for s in args.compile_shapes.split(",")}
+        run(args.directory, args.runs, ops, not args.no_compile, compile_shapes,
+            not args.no_block_compile)
 
 
 if __name__ == "__main__":

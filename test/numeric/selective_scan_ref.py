@@ -2,10 +2,11 @@
 the formulas: a plain loop over L in float64. Writes a Loom model of the
 requested shape, its weights, inputs and the expected output.
 
-usage: selective_scan_ref.py OUTDIR B D L N [z] [noD] [nobias] [nosoftplus]
+usage: selective_scan_ref.py OUTDIR B D L N [z] [noD] [nobias] [nosoftplus] [long] [wide]
        selective_scan_ref.py check OUTDIR ATOL RTOL   (runs OUTDIR/model, compares)
 """
 import json
+import math
 import os
 import subprocess
 import sys
@@ -57,9 +58,17 @@ def main():
         weights["ss.delta_bias"] = rand(channels) * 0.5
     softplus = "nosoftplus" not in flags
     if not softplus:  # Δ must stay positive for a stable scan.
-        inputs["delta"] = inputs["delta"].abs() * 0.3
+        # `wide`: Δ·A from 0 to about −300, past where a 2^x approximation
+        # must clamp its exponent (−126·ln 2 ≈ −87), through every fraction.
+        inputs["delta"] = inputs["delta"].abs() * (15.0 if "wide" in flags else 0.3)
         if "ss.delta_bias" in weights:
             weights["ss.delta_bias"] = weights["ss.delta_bias"].abs()
+    if "long" in flags:
+        # A long memory: Δ = softplus(Δraw − 5) ≈ 0.007 (trained Mamba's small
+        # steps) and |A| ≤ 1, so decays sit within ~0.01 of 1 and an exp whose
+        # error does not vanish at 0 compounds over hundreds of steps.
+        inputs["delta"] = inputs["delta"] - 5.0
+        weights["ss.A_log"] = weights["ss.A_log"] + math.log(0.25)
 
     y = selective_scan(inputs["u"], inputs["delta"], -torch.exp(weights["ss.A_log"]),
                        inputs["B"], inputs["C"], weights.get("ss.D"), inputs.get("z"),
