@@ -32,7 +32,7 @@ namespace {
   {"gemm_threads_y", 8, "staged product: threads per block along the rows"},            \
   {"gemm_slab", 32, "staged product: reduction elements per shared-memory slab"},       \
   {"gemm_unroll", 8, "staged product: unroll factor of the loop over a slab"},          \
-  {"gemm_pad", 4, "staged product: padding of a slab's rows in shared memory (1 or 4)"}, \
+  {"gemm_pad", 1, "staged product: padding of a slab's rows in shared memory (1 or 4)"}, \
   {"gemm_min_blocks", 264, "staged product: smaller register tiles until this many blocks"}
 
 const Knob linearCpu[] = {
