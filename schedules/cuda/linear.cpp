@@ -2,11 +2,11 @@
 // matrix product of schedules/cuda/gemm.cpp (shared-memory slabs, a register
 // tile per thread). Below (a few tokens: the weights' bandwidth, not their
 // reuse, is the limit), a register tile per thread straight from global
-// memory: each thread accumulates reg_features consecutive output features × reg_rows rows in
-// registers over the input features, so that every loaded weight feeds
-// reg_rows FMAs and every loaded input reg_features; a block is tile_x ×
-// tile_y such threads. Tiles near the edges shift inwards (recomputing a few
-// outputs) rather than reading past the weights.
+// memory: each thread accumulates reg_features consecutive output features ×
+// reg_rows rows in registers over the input features, so that every loaded
+// weight feeds reg_rows FMAs and every loaded input reg_features; a block is
+// tile_x × tile_y such threads. Tiles near the edges shift inwards
+// (recomputing a few outputs) rather than reading past the weights.
 #include "schedules/ScheduleUtil.h"
 #include "schedules/cuda/Gemm.h"
 
