@@ -21,6 +21,10 @@ struct LinearFuncs {
   Halide::Func accumulate;
   Halide::RDom reduction;
   int64_t inFeatures = 0;
+  /// The input and weight as the accumulation reads them (input(k, rows...),
+  /// weight(k, o)), for schedules that stage them (schedules/cuda/gemm.cpp).
+  Halide::Func input;
+  Halide::Func weight;
 };
 
 /// conv1d / conv2d: result(x, [y,] c, n) = accumulate(...), where accumulate
@@ -225,6 +229,11 @@ struct NestedFFNFuncs {
   std::vector<int64_t> granularities;
   int64_t dModel = 0;
   int64_t hiddenSize = 0;
+  /// The Funcs the two products read, for schedules that stage them:
+  /// input(k, rows...), fc1Weight(k, j), fc2Weight(j, o).
+  Halide::Func input;
+  Halide::Func fc1Weight;
+  Halide::Func fc2Weight;
 };
 
 /// nested_embedding with a run-time width `width`: result(i, rows...) is

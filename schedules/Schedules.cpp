@@ -24,6 +24,18 @@ namespace {
     "tile_y", 4, "threads per block along the fused outer dimensions"                    \
   }
 
+// The shared-memory-staged matrix product (schedules/cuda/gemm.cpp).
+#define LOOM_GEMM_CUDA_KNOBS                                                              \
+  {"gemm_min_rows", 16, "rows from which products are staged in shared memory"},        \
+  {"gemm_reg_cols", 4, "staged product: output features per thread, in registers"},     \
+  {"gemm_reg_rows", 8, "staged product: rows per thread, in registers"},                \
+  {"gemm_threads_x", 16, "staged product: threads per block along the features"},       \
+  {"gemm_threads_y", 8, "staged product: threads per block along the rows"},            \
+  {"gemm_slab", 32, "staged product: reduction elements per shared-memory slab"},       \
+  {"gemm_unroll", 8, "staged product: unroll factor of the loop over a slab"},          \
+  {"gemm_pad", 1, "staged product: padding of a slab's rows in shared memory (1 or 4)"}, \
+  {"gemm_min_blocks", 264, "staged product: smaller register tiles until this many blocks"}
+
 const Knob linearCpu[] = {
     LOOM_VECTOR_WIDTH_KNOB,
     {"tile_out", 4, "output features per register tile"},
@@ -38,6 +50,7 @@ const Knob linearCuda[] = {
     {"reg_rows", 4, "rows (tokens) per thread, in registers"},
     {"min_threads", 16384,
      "smaller register tiles until this many threads have work (a small layer needs threads)"},
+    LOOM_GEMM_CUDA_KNOBS,
 };
 
 const Knob convolutionCpu[] = {
@@ -201,6 +214,7 @@ const Knob nestedFFNCuda[] = {
     {"tile_x", 32, "threads per block along the (hidden or output) features"},
     {"tile_y", 8, "threads per block along the rows"},
     {"unroll_reduction", 4, "unroll factor of the loops over features"},
+    LOOM_GEMM_CUDA_KNOBS,
 };
 
 struct RegistryEntry {

@@ -89,6 +89,8 @@ LinearFuncs emitLinear(const Tensor &input, const Tensor &weight, const Tensor *
   Var o = vars.back();
   LinearFuncs funcs;
   funcs.inFeatures = inFeatures;
+  funcs.input = input.func;
+  funcs.weight = weight.func;
   funcs.reduction = RDom(0, i32(inFeatures), "k");
   funcs.accumulate = Func(name + "_accumulate");
   funcs.result = Func(name);

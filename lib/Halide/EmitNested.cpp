@@ -46,6 +46,9 @@ NestedFFNFuncs emitNestedFFN(const Tensor &input, const Tensor &fc1Weight,
   funcs.hiddenSize = fc1Weight.shape[0];
   funcs.granularities.assign(granularities.begin(), granularities.end());
   funcs.width = width;
+  funcs.input = input.func;
+  funcs.fc1Weight = fc1Weight.func;
+  funcs.fc2Weight = fc2Weight.func;
 
   // Up projection: hidden units j (computed for j < width only, since the
   // down projection asks for no more).

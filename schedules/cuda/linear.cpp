@@ -1,10 +1,14 @@
-// CUDA schedule of loom.linear: a register tile per thread. Each thread
-// accumulates reg_features consecutive output features × reg_rows rows in
-// registers over the input features, so that every loaded weight feeds
-// reg_rows FMAs and every loaded input reg_features; a block is tile_x ×
-// tile_y such threads. Tiles near the edges shift inwards (recomputing a few
-// outputs) rather than reading past the weights.
+// CUDA schedule of loom.linear. From gemm_min_rows rows on, the staged
+// matrix product of schedules/cuda/gemm.cpp (shared-memory slabs, a register
+// tile per thread). Below (a few tokens: the weights' bandwidth, not their
+// reuse, is the limit), a register tile per thread straight from global
+// memory: each thread accumulates reg_features consecutive output features ×
+// reg_rows rows in registers over the input features, so that every loaded
+// weight feeds reg_rows FMAs and every loaded input reg_features; a block is
+// tile_x × tile_y such threads. Tiles near the edges shift inwards
+// (recomputing a few outputs) rather than reading past the weights.
 #include "schedules/ScheduleUtil.h"
+#include "schedules/cuda/Gemm.h"
 
 #include <algorithm>
 
@@ -36,6 +40,25 @@ void scheduleLinearCuda(const LinearFuncs &funcs, const ScheduleContext &context
     if (unroll > 1)
       accumulate.update().split(funcs.reduction.x, RVar("k_outer"), RVar("k_inner"), unroll,
                                 TailStrategy::GuardWithIf).unroll(RVar("k_inner"));
+    return;
+  }
+
+  int64_t minRows = context.knobs.get("gemm_min_rows");
+  if (minRows > 0 && extents[1] >= minRows) {
+    int64_t batches = 1;
+    for (size_t dim = 2; dim < extents.size(); ++dim)
+      batches *= extents[dim];
+    StagedGemm gemm;
+    gemm.stored = out;
+    gemm.accumulate = accumulate;
+    gemm.k = funcs.reduction.x;
+    gemm.lhs = funcs.input;
+    gemm.rhs = funcs.weight;
+    gemm.tile = fitGemmTile(gemmTileFromKnobs(context.knobs), extents[0], extents[1], batches,
+                            /*colsDivide=*/false, context.knobs.get("gemm_min_blocks"),
+                            funcs.inFeatures);
+    gemm.unrollSlab = static_cast<int>(context.knobs.get("gemm_unroll"));
+    scheduleStagedGemmCuda(gemm);
     return;
   }
 
