@@ -850,17 +850,32 @@ int listScheduledOps(const CompileOptions &options, std::vector<ScheduledOp> &op
     for (const schedules::Knob &knob : schedules::knobsFor(scheduled.opName, target->schedule))
       if (auto value = schedule.getAs<IntegerAttr>(knob.name))
         scheduled.knobs.emplace_back(knob.name, value.getInt());
+    // The weight of the ops that reduce over one (operand 1, [out, ...]);
+    // after re-parameterization it may be computed (a folded batch norm), so
+    // it is found by position, not as a loom.param.
+    static const llvm::StringRef weighted[] = {"loom.linear", "loom.conv1d", "loom.conv2d",
+                                               "loom.sparse_conv2d", "loom.nested_ffn"};
+    RankedTensorType weight;
+    if (llvm::is_contained(weighted, scheduled.opName) && op->getNumOperands() > 1)
+      weight = dyn_cast<RankedTensorType>(op->getOperand(1).getType());
     double elements = 0, reduction = 1;
     for (Value result : op->getResults())
       if (auto type = dyn_cast<RankedTensorType>(result.getType()); type && type.hasStaticShape())
         elements += static_cast<double>(type.getNumElements());
-    for (Value operand : op->getOperands())
-      if (operand.getDefiningOp<ParamOp>())
-        if (auto type = dyn_cast<RankedTensorType>(operand.getType());
-            type && type.hasStaticShape() && type.getRank() >= 2 && type.getShape()[0] > 0)
-          reduction = std::max(reduction, static_cast<double>(type.getNumElements()) /
-                                              static_cast<double>(type.getShape()[0]));
+    if (weight && weight.hasStaticShape() && weight.getRank() >= 2 && weight.getShape()[0] > 0)
+      reduction = static_cast<double>(weight.getNumElements()) /
+                  static_cast<double>(weight.getShape()[0]);
     scheduled.cost = elements * reduction;
+    // The depthwise knobs of a conv2d that is not depthwise change nothing.
+    if (scheduled.opName == "loom.conv2d" && weight && weight.getRank() == 4) {
+      auto groups = op->getAttrOfType<IntegerAttr>("groups");
+      bool depthwise = groups && groups.getInt() > 1 && weight.getShape()[1] == 1 &&
+                       groups.getInt() == weight.getShape()[0];
+      if (!depthwise)
+        llvm::erase_if(scheduled.knobs, [](const auto &knob) {
+          return llvm::StringRef(knob.first).starts_with("depthwise");
+        });
+    }
     ops.push_back(std::move(scheduled));
   });
   return 0;

@@ -52,7 +52,8 @@ struct CompileOptions {
 struct ScheduledOp {
   std::string layer;  // its layer name ("" when it has none)
   std::string opName; // "loom.conv2d"
-  /// Knob values in the registry's order.
+  /// Knob values in the registry's order (without those that cannot change
+  /// this op's code, e.g. the depthwise knobs of a dense conv2d).
   std::vector<std::pair<std::string, int64_t>> knobs;
   /// Estimated work (result elements times the reduction length over a
   /// weight), to tune the heavy layers first.
