@@ -21,6 +21,7 @@
 #include <fstream>
 #include <map>
 #include <optional>
+#include <set>
 
 namespace loom {
 namespace {
@@ -111,6 +112,9 @@ private:
   /// Searched knobs ("layer.knob") and their best values so far.
   std::map<std::string, int64_t> best;
   std::map<std::string, int64_t> starting; // the same knobs' starting values
+  /// The knobs that had at least one trial: the only ones written (a knob
+  /// the budget did not reach is left to the defaults of later compiles).
+  std::set<std::string> searched;
 };
 
 int Tuner::setUp() {
@@ -286,6 +290,8 @@ int Tuner::writeKnobFile(double defaultMs, double tunedMs) const {
   for (const std::string &knob : compile.knobs)
     text += knob + "\n";
   for (const auto &[name, value] : best) {
+    if (!searched.count(name))
+      continue;
     int64_t before = starting.at(name);
     text += value == before ? fmt::format("{}={}\n", name, value)
                             : fmt::format("{}={}  # was {}\n", name, value, before);
@@ -387,6 +393,7 @@ int Tuner::run() {
         }
         std::map<std::string, int64_t> config = best;
         config[name] = candidate;
+        searched.insert(name);
         TrialResult result = trial(config, fmt::format("{}={}", name, candidate));
         if (result.medianMs && *result.medianMs < bestMs * (1 - kImprovement)) {
           bestMs = *result.medianMs;
@@ -402,7 +409,7 @@ int Tuner::run() {
   }
   if (spent)
     llvm::errs() << fmt::format("tune: budget of {:g} s spent after {} of {} trials; the "
-                                "knobs not reached keep their starting values\n",
+                                "knobs not reached are not written\n",
                                 options.budgetSeconds, trials, planned);
 
   // The final times: both executables again, interleaved, so that a change
@@ -431,15 +438,17 @@ int Tuner::run() {
   // The summary table, on stdout.
   std::string latencyLabel = fmt::format("median ms (--bench {})", options.runs);
   size_t width = latencyLabel.size();
-  for (const auto &[name, value] : best)
+  for (const std::string &name : searched)
     width = std::max(width, name.size());
   llvm::outs() << fmt::format("loomc tune: {} on {}: {} trials in {:.0f} s, knobs in {}\n",
                               options.compile.inputPath, options.compile.target, trials,
                               elapsed(), options.outputPath);
   llvm::outs() << fmt::format("  {:<{}}  {:>10}  {:>10}\n", "knob", width, "default", "tuned");
-  for (const auto &[name, value] : best)
+  for (const std::string &name : searched)
     llvm::outs() << fmt::format("  {:<{}}  {:>10}  {:>10}{}\n", name, width, starting[name],
-                                value, value == starting[name] ? "" : "  *");
+                                best[name], best[name] == starting[name] ? "" : "  *");
+  if (searched.empty())
+    llvm::outs() << "  (no knob searched)\n";
   llvm::outs() << fmt::format("  {:<{}}  {:>10}  {:>10}  speed-up {:.2f}x\n",
                               latencyLabel, width,
                               fmt::format("{:.4g}", defaultMs), fmt::format("{:.4g}", tunedMs),

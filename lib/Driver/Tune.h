@@ -17,7 +17,8 @@ struct TuneOptions {
   std::string outputPath;
   /// Wall-clock seconds the search may take; a trial that would not finish
   /// in what is left (judged by the trials so far) is not started. The
-  /// first trial (the starting knobs) always runs.
+  /// first trial (the starting knobs) always runs. Only the knobs that had a
+  /// trial are written.
   double budgetSeconds = 300;
   /// Timed runs per trial (the artifact's own `--bench N`; its median counts).
   int runs = 20;
