@@ -381,11 +381,12 @@ int Tuner::run() {
   double bestMs = *first.medianMs;
   bool spent = false;
   for (const Layer &layer : layers) {
-    for (const auto &entry : layer.knobs) {
-      const std::string &knob = entry.first;
+    for (const auto &[knob, startValue] : layer.knobs) {
       std::string name = layer.name + "." + knob;
       for (int64_t candidate : candidatesOf(layer, knob)) {
-        if (candidate == best[name])
+        // The starting value is the one the best time so far was measured
+        // with (each knob is searched once), so it is not tried again.
+        if (candidate == startValue)
           continue;
         if (!budgetAllowsTrial()) {
           spent = true;
