@@ -49,6 +49,9 @@ def LoomAssignSchedules : Pass<"loom-assign-schedules", "::loom::ModelOp"> {
            "Schedule class: cpu or cuda">,
     ListOption<"knobs", "knob", "std::string",
                "Knob overrides, each <layer-or-op>.<knob>=<value>">,
+    ListOption<"knobOrigins", "knob-origin", "std::string",
+               "Where each knob override was written (FILE:LINE:COL of a knob "
+               "file, empty: the command line); problems are reported there">,
   ];
 }
 

@@ -1,5 +1,6 @@
 // The knob registry: every schedule's knobs and their defaults, in one place.
 #include "schedules/Schedules.h"
+#include "schedules/Tuning.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Diagnostics.h"
@@ -288,6 +289,74 @@ void loom::schedules::printKnobRegistry(llvm::raw_ostream &os) {
         os << "  " << knob.name << "=" << knob.defaultValue << "  (min " << knob.minimum
            << ")  " << knob.help << "\n";
     }
+}
+
+namespace {
+/// Candidate values of the knobs `loomc tune` searches, by knob name (the
+/// same name means the same kind of quantity in every schedule). A knob not
+/// listed here gets half, once and twice its default.
+struct TuningCandidates {
+  const char *knob;
+  ScheduleTarget target;
+  std::initializer_list<int64_t> values; // empty: never searched
+};
+const TuningCandidates tuningTable[] = {
+    {"vector_width", ScheduleTarget::Cpu, {0, 4, 8, 16}},
+    {"parallel_grain", ScheduleTarget::Cpu, {4096, 16384, 65536}},
+    {"tile_out", ScheduleTarget::Cpu, {2, 4, 6, 8}},
+    {"tile_rows", ScheduleTarget::Cpu, {1, 2, 4, 6, 8}},
+    {"block_out", ScheduleTarget::Cpu, {16, 32, 64, 128, 256}},
+    {"tile_width", ScheduleTarget::Cpu, {1, 2, 4, 6}},
+    {"tile_channels", ScheduleTarget::Cpu, {2, 4, 6, 8}},
+    {"tile_sites", ScheduleTarget::Cpu, {2, 4, 6, 8}},
+    {"depthwise", ScheduleTarget::Cpu, {0, 1}},
+    {"depthwise_tile_rows", ScheduleTarget::Cpu, {2, 4, 6, 8}},
+    {"depthwise_tile_vectors", ScheduleTarget::Cpu, {1, 2, 4}},
+    {"depthwise_task_rows", ScheduleTarget::Cpu, {0, 4, 8, 16}},
+    {"fuse_kernel", ScheduleTarget::Cpu, {0, 1}},
+    {"chunk", ScheduleTarget::Cpu, {16, 32, 64, 128}},
+    {"block_bytes", ScheduleTarget::Cpu, {32768, 65536, 131072, 262144}},
+    // Test-only code paths and unroll limits: not searched.
+    {"chunked_scan", ScheduleTarget::Cpu, {}},
+    {"depthwise_unroll_ky", ScheduleTarget::Cpu, {}},
+    {"tile_x", ScheduleTarget::Cuda, {8, 16, 32, 64}},
+    {"tile_y", ScheduleTarget::Cuda, {1, 2, 4, 8, 16}},
+    {"tile_channels", ScheduleTarget::Cuda, {1, 2, 4, 8}},
+    {"unroll_reduction", ScheduleTarget::Cuda, {1, 2, 4, 8}},
+    {"reg_features", ScheduleTarget::Cuda, {1, 2, 4, 8}},
+    {"reg_rows", ScheduleTarget::Cuda, {1, 2, 4, 8}},
+    {"threads", ScheduleTarget::Cuda, {32, 64, 128}},
+    {"depthwise_unroll_kx", ScheduleTarget::Cuda, {}},
+    {"depthwise_unroll_ky", ScheduleTarget::Cuda, {}},
+    {"warp_reduce", ScheduleTarget::Cuda, {0, 1}},
+    // Accuracy trade-offs are the user's to make, not the tuner's.
+    {"fast_math", ScheduleTarget::Cpu, {}},
+    {"fast_math", ScheduleTarget::Cuda, {}},
+};
+} // namespace
+
+std::vector<int64_t> loom::schedules::tuningCandidates(llvm::StringRef opName,
+                                                       ScheduleTarget target, const Knob &knob) {
+  (void)opName; // candidates depend on the knob; the op is there for exceptions to come
+  std::vector<int64_t> values;
+  bool listed = false;
+  for (const TuningCandidates &entry : tuningTable)
+    if (entry.target == target && knob.name == llvm::StringRef(entry.knob)) {
+      values.assign(entry.values.begin(), entry.values.end());
+      listed = true;
+    }
+  if (listed && values.empty())
+    return {};
+  if (!listed) {
+    if (knob.defaultValue <= 0)
+      return {};
+    values = {knob.defaultValue / 2, knob.defaultValue, knob.defaultValue * 2};
+  }
+  values.push_back(knob.defaultValue);
+  llvm::erase_if(values, [&](int64_t value) { return value < knob.minimum; });
+  llvm::sort(values);
+  values.erase(std::unique(values.begin(), values.end()), values.end());
+  return values;
 }
 
 std::string loom::schedules::scheduleName(llvm::StringRef opName, ScheduleTarget target) {

@@ -16,6 +16,9 @@ config.environment["PATH"] = os.pathsep.join(
     [config.loom_tools_dir, config.llvm_tools_dir, config.environment.get("PATH", "")])
 # Generated executables use 2 threads, as CI has 2 cores.
 config.environment["HL_NUM_THREADS"] = "2"
+# loomc's cache of Halide's runtime (lib/Driver/RuntimeCache.h) inside build/,
+# not in $HOME: compiled once per target for the whole run.
+config.environment["LOOM_CACHE_DIR"] = os.path.join(config.loom_binary_root, "test", "loom-cache")
 for name in ("HOME", "TMPDIR"):
     if name in os.environ:
         config.environment[name] = os.environ[name]

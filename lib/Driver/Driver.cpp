@@ -4,7 +4,9 @@
 
 #include "lib/Driver/Artifacts.h"
 #include "lib/Driver/Graph.h"
+#include "lib/Driver/KnobFile.h"
 #include "lib/Driver/Progress.h"
+#include "lib/Driver/RuntimeCache.h"
 #include "lib/Halide/Emitter.h"
 #include "lib/Halide/Segments.h"
 #include "lib/Parse/Catalogue.h"
@@ -334,12 +336,78 @@ OwningOpRef<ModuleOp> parseInput(const CompileOptions &options, llvm::SourceMgr 
   return parseLoomSource(sources, &context);
 }
 
+/// The knob overrides of `options`: its knob files' entries, then its
+/// --knob entries (which win); errors in a file are reported at its line.
+int collectKnobs(const CompileOptions &options, llvm::SourceMgr &sources, MLIRContext &context,
+                 KnobSettings &settings) {
+  for (const std::string &file : options.knobFiles) {
+    std::string readError;
+    if (failed(readKnobFile(file, sources, context, settings, readError)))
+      return readError.empty() ? 1 : fail(readError);
+  }
+  for (const std::string &knob : options.knobs) {
+    settings.knobs.push_back(knob);
+    settings.origins.push_back("");
+  }
+  return 0;
+}
+
+/// Puts Halide's runtime for the target at `objectPath`: a copy of the cache
+/// entry when there is a valid one, else compiled now (and stored in the
+/// cache). Compiling it takes seconds, more than the rest of a small model.
+int provideRuntime(const CompileOptions &options, const ResolvedTarget &target,
+                   const std::string &objectPath, Progress &progress,
+                   TimingScope &rootTiming) {
+  std::optional<std::string> directory;
+  if (options.runtimeCache)
+    directory = cacheDirectory();
+  std::string entry;
+  if (directory) {
+    entry = runtimeCacheEntry(*directory, target.halide);
+    RuntimeLookup lookup = readRuntimeEntry(entry);
+    if (!lookup.object.empty()) {
+      TimingScope copyTiming =
+          progress.phase(rootTiming, "Halide runtime (from cache)",
+                         fmt::format("copying Halide's runtime for {} from {}", options.target,
+                                     entry));
+      if (!writeText(objectPath, lookup.object))
+        return fail("cannot write " + objectPath);
+      return 0;
+    }
+    if (!lookup.damage.empty()) {
+      clearProgress();
+      llvm::errs() << "loomc: warning: the cached Halide runtime " << entry << " is damaged ("
+                   << lookup.damage << "); compiling it again\n";
+    }
+  }
+  TimingScope compileTiming = progress.phase(
+      rootTiming,
+      directory ? "Halide runtime (compiled, stored in cache)"
+                : "Halide runtime (compiled, no cache)",
+      fmt::format("compiling Halide's runtime for {}", options.target));
+  try {
+    Halide::compile_standalone_runtime(objectPath, target.halide);
+  } catch (const Halide::Error &error) {
+    return fail(fmt::format("Halide could not compile its runtime for {}: {}", options.target,
+                            error.what()));
+  }
+  if (directory) {
+    std::string problem = writeRuntimeEntry(entry, objectPath);
+    if (!problem.empty()) {
+      clearProgress();
+      llvm::errs() << "loomc: warning: cannot cache Halide's runtime (" << problem
+                   << "); pass --no-runtime-cache or set LOOM_CACHE_DIR\n";
+    }
+  }
+  return 0;
+}
+
 /// Builds an executable, a static library or a shared library from the
 /// pipeline's archive (Halide's static library) and the generated glue.
 int buildArtifact(const CompileOptions &options, const ResolvedTarget &target,
-                  const std::string &pipelineArchive, const ModelInterface &model,
-                  const ScratchDirectory &scratch, Progress &progress,
-                  TimingScope &rootTiming) {
+                  const std::string &pipelineArchive, const std::string &runtimeObject,
+                  const ModelInterface &model, const ScratchDirectory &scratch,
+                  Progress &progress, TimingScope &rootTiming) {
   TimingScope glueTiming = progress.phase(rootTiming, "compile C++ glue",
                                           "compiling the generated C++ glue");
   GlueOptions glue;
@@ -385,22 +453,23 @@ int buildArtifact(const CompileOptions &options, const ResolvedTarget &target,
       progress.phase(rootTiming, "link", fmt::format("linking {}", options.outputPath));
   if (options.emit == "exe") {
     std::vector<std::string> arguments = objects;
-    arguments.insert(arguments.end(), {pipelineArchive, LOOM_RUNTIME_LIBRARY, "-o", built,
-                                       "-lpthread", "-ldl", "-lm"});
+    arguments.insert(arguments.end(), {pipelineArchive, runtimeObject, LOOM_RUNTIME_LIBRARY,
+                                       "-o", built, "-lpthread", "-ldl", "-lm"});
     appendSanitizerFlags(arguments);
     if (int status = runTool(cxx, arguments))
       return status;
   } else if (options.emit == "shared") {
     std::vector<std::string> arguments = {"-shared"};
     arguments.insert(arguments.end(), objects.begin(), objects.end());
-    arguments.insert(arguments.end(), {pipelineArchive, LOOM_RUNTIME_LIBRARY, "-o", built,
-                                       "-lpthread", "-ldl", "-lm"});
+    arguments.insert(arguments.end(), {pipelineArchive, runtimeObject, LOOM_RUNTIME_LIBRARY,
+                                       "-o", built, "-lpthread", "-ldl", "-lm"});
     appendSanitizerFlags(arguments);
     if (int status = runTool(cxx, arguments))
       return status;
   } else { // lib: one archive holding the glue, the pipeline and the runtime
     std::string script = "CREATE " + built + "\nADDLIB " + pipelineArchive +
-                         "\nADDLIB " + LOOM_RUNTIME_LIBRARY + "\n";
+                         "\nADDLIB " + LOOM_RUNTIME_LIBRARY + "\nADDMOD " + runtimeObject +
+                         "\n";
     for (const std::string &object : objects)
       script += "ADDMOD " + object + "\n";
     script += "SAVE\nEND\n";
@@ -521,6 +590,8 @@ int compile(const CompileOptions &options) {
       return fail("--autoschedule: Halide 14's autoschedulers schedule CPU targets only");
     if (!options.knobs.empty())
       return fail("--knob tunes Loom's schedules, which --autoschedule replaces");
+    if (!options.knobFiles.empty())
+      return fail("--knobs tunes Loom's schedules, which --autoschedule replaces");
   } else if (options.emit == "schedule") {
     return fail("--emit=schedule prints an autoscheduler's schedule: add --autoschedule=NAME");
   }
@@ -602,10 +673,13 @@ int compile(const CompileOptions &options) {
 
   TimingScope passTiming =
       progress.phase(rootTiming, "pass pipeline", "running the loom pass pipeline");
+  KnobSettings knobSettings;
+  if (int status = collectKnobs(options, sources, context, knobSettings))
+    return status;
   PassManager passes(&context);
   passes.enableTiming(passTiming);
-  buildLoomPipeline(passes, target->scheduleName, options.knobs, options.fuse,
-                    options.reparameterize);
+  buildLoomPipeline(passes, target->scheduleName, knobSettings.knobs, options.fuse,
+                    options.reparameterize, knobSettings.origins);
   if (failed(passes.run(*module)))
     return 1;
   passTiming.stop();
@@ -713,9 +787,13 @@ int compile(const CompileOptions &options) {
     // The statement kinds keep Halide's own function name, as
     // compile_to_lowered_stmt does.
     // A long model's segments (lib/Halide/Segments.h) are appended as functions of their own.
+    // A linked artifact gets Halide's runtime from provideRuntime (cached),
+    // so the pipeline is compiled without it.
+    Halide::Target pipelineTarget =
+        linking ? target->halide.with_feature(Halide::Target::NoRuntime) : target->halide;
     Halide::Module halideModule =
         compileSegmented(lowered->pipeline, lowered->arguments, statement ? "" : fnName,
-                         lowered->segments, target->halide);
+                         lowered->segments, pipelineTarget);
     if (autoscheduler) // for --emit=schedule
       halideModule.set_auto_scheduler_results(autoschedule);
     halideLowerTiming.stop();
@@ -733,7 +811,74 @@ int compile(const CompileOptions &options) {
   }
   if (!linking)
     return publish(artifact, options.outputPath);
-  return buildArtifact(options, *target, artifact, interface, scratch, progress, rootTiming);
+  std::string runtimeObject = scratch.file("halide_runtime.o");
+  if (int status = provideRuntime(options, *target, runtimeObject, progress, rootTiming))
+    return status;
+  return buildArtifact(options, *target, artifact, runtimeObject, interface, scratch, progress,
+                       rootTiming);
+}
+
+int listScheduledOps(const CompileOptions &options, std::vector<ScheduledOp> &ops) {
+  auto target = resolveTarget(options.target);
+  if (!target)
+    return fail(fmt::format("unknown --target={} (valid: host, x86-64-avx2, "
+                            "x86-64-avx512, arm64, cuda)",
+                            options.target));
+  MLIRContext context;
+  context.loadDialect<LoomDialect>();
+  context.printOpOnDiagnostic(false);
+  llvm::SourceMgr sources;
+  SourceMgrDiagnosticHandler diagnostics(sources, &context);
+  OwningOpRef<ModuleOp> module = parseInput(options, sources, context);
+  if (!module)
+    return 1;
+  KnobSettings knobSettings;
+  if (int status = collectKnobs(options, sources, context, knobSettings))
+    return status;
+  PassManager passes(&context);
+  buildLoomPipeline(passes, target->scheduleName, knobSettings.knobs, options.fuse,
+                    options.reparameterize, knobSettings.origins);
+  if (failed(passes.run(*module)))
+    return 1;
+  module->walk([&](Operation *op) {
+    auto schedule = op->getAttrOfType<DictionaryAttr>("loom.schedule");
+    if (!schedule)
+      return;
+    ScheduledOp scheduled;
+    scheduled.layer = getLayerName(op);
+    scheduled.opName = op->getName().getStringRef().str();
+    for (const schedules::Knob &knob : schedules::knobsFor(scheduled.opName, target->schedule))
+      if (auto value = schedule.getAs<IntegerAttr>(knob.name))
+        scheduled.knobs.emplace_back(knob.name, value.getInt());
+    // The weight of the ops that reduce over one (operand 1, [out, ...]);
+    // after re-parameterization it may be computed (a folded batch norm), so
+    // it is found by position, not as a loom.param.
+    static const llvm::StringRef weighted[] = {"loom.linear", "loom.conv1d", "loom.conv2d",
+                                               "loom.sparse_conv2d", "loom.nested_ffn"};
+    RankedTensorType weight;
+    if (llvm::is_contained(weighted, scheduled.opName) && op->getNumOperands() > 1)
+      weight = dyn_cast<RankedTensorType>(op->getOperand(1).getType());
+    double elements = 0, reduction = 1;
+    for (Value result : op->getResults())
+      if (auto type = dyn_cast<RankedTensorType>(result.getType()); type && type.hasStaticShape())
+        elements += static_cast<double>(type.getNumElements());
+    if (weight && weight.hasStaticShape() && weight.getRank() >= 2 && weight.getShape()[0] > 0)
+      reduction = static_cast<double>(weight.getNumElements()) /
+                  static_cast<double>(weight.getShape()[0]);
+    scheduled.cost = elements * reduction;
+    // The depthwise knobs of a conv2d that is not depthwise change nothing.
+    if (scheduled.opName == "loom.conv2d" && weight && weight.getRank() == 4) {
+      auto groups = op->getAttrOfType<IntegerAttr>("groups");
+      bool depthwise = groups && groups.getInt() > 1 && weight.getShape()[1] == 1 &&
+                       groups.getInt() == weight.getShape()[0];
+      if (!depthwise)
+        llvm::erase_if(scheduled.knobs, [](const auto &knob) {
+          return llvm::StringRef(knob.first).starts_with("depthwise");
+        });
+    }
+    ops.push_back(std::move(scheduled));
+  });
+  return 0;
 }
 
 } // namespace loom

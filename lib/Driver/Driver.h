@@ -39,7 +39,31 @@ struct CompileOptions {
   /// A Halide 14 autoscheduler (adams2019, mullapudi2016) that
   /// schedules the whole pipeline instead of Loom's schedules; empty: Loom's.
   std::string autoschedule;
+  /// Take Halide's runtime object from the cache (lib/Driver/RuntimeCache.h)
+  /// and store it there; false: --no-runtime-cache.
+  bool runtimeCache = true;
+  /// Knob files (--knobs FILE, lib/Driver/KnobFile.h), applied before
+  /// `knobs`, so a --knob on the command line wins over a file.
+  std::vector<std::string> knobFiles;
 };
+
+/// A layer op after the pass pipeline, with the knob values it got: what
+/// `loomc tune` searches.
+struct ScheduledOp {
+  std::string layer;  // its layer name ("" when it has none)
+  std::string opName; // "loom.conv2d"
+  /// Knob values in the registry's order (without those that cannot change
+  /// this op's code, e.g. the depthwise knobs of a dense conv2d).
+  std::vector<std::pair<std::string, int64_t>> knobs;
+  /// Estimated work (result elements times the reduction length over a
+  /// weight), to tune the heavy layers first.
+  double cost = 0;
+};
+
+/// Parses the input and runs the pass pipeline with `options`' target and
+/// knobs, and lists the scheduled ops. Returns the exit code (diagnostics on
+/// stderr).
+int listScheduledOps(const CompileOptions &options, std::vector<ScheduledOp> &ops);
 
 /// `loomc --list-ops`: one line per op of the language with its arguments,
 /// e.g. `conv2d(x, out_channels=<int>, kernel=<int|[int, int]>, stride=1, ...)`.

@@ -9,6 +9,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
 
+#include <optional>
 #include <utility>
 
 namespace loom {
@@ -41,14 +42,26 @@ struct KnobOverride {
   int64_t value;
   bool used = false;
   bool reported = false; // its value was reported out of range, once
+  /// Where a knob file wrote it (loomc --knobs); none: the command line.
+  std::optional<Location> origin;
 };
+
+/// "FILE:LINE:COL" (KnobSettings in lib/Driver/KnobFile.h) as a location.
+std::optional<Location> parseOrigin(StringRef text, MLIRContext *context) {
+  auto [rest, columnText] = text.rsplit(':');
+  auto [file, lineText] = rest.rsplit(':');
+  unsigned line, column;
+  if (file.empty() || lineText.getAsInteger(10, line) || columnText.getAsInteger(10, column))
+    return std::nullopt;
+  return FileLineColLoc::get(context, file, line, column);
+}
 
 struct AssignSchedulesPass
     : loom::impl::LoomAssignSchedulesBase<AssignSchedulesPass> {
   using LoomAssignSchedulesBase::LoomAssignSchedulesBase;
 
   LogicalResult parseOverrides(SmallVectorImpl<KnobOverride> &overrides) {
-    for (const std::string &text : knobs) {
+    for (auto [index, text] : llvm::enumerate(knobs)) {
       StringRef spec(text);
       auto [lhs, valueText] = spec.split('=');
       size_t dot = lhs.rfind('.');
@@ -60,8 +73,21 @@ struct AssignSchedulesPass
                << "': expected <layer-or-op>.<knob>=<integer>, e.g. conv2d.tile_w=8";
       overrides.push_back({lhs.take_front(dot).str(), lhs.drop_front(dot + 1).str(),
                            value});
+      if (index < knobOrigins.size() && !knobOrigins[index].empty())
+        overrides.back().origin = parseOrigin(knobOrigins[index], &getContext());
     }
     return success();
+  }
+
+  /// An error about `override` applied to `op`: at the knob file's line when
+  /// it came from one (with a note at the layer), else at the layer.
+  static InFlightDiagnostic overrideError(const KnobOverride &override, Operation *op,
+                                          StringRef mnemonic) {
+    if (!override.origin)
+      return op->emitError();
+    InFlightDiagnostic diagnostic = mlir::emitError(*override.origin);
+    diagnostic.attachNote(op->getLoc()) << "the " << mnemonic << " op it applies to";
+    return diagnostic;
   }
 
   void runOnOperation() override {
@@ -100,7 +126,7 @@ struct AssignSchedulesPass
           SmallVector<StringRef> valid;
           for (const auto &knob : knobs)
             valid.push_back(knob.name);
-          op->emitError() << "schedule of " << mnemonic << " has no knob '"
+          overrideError(override, op, mnemonic) << "schedule of " << mnemonic << " has no knob '"
                           << override.knob << "' (valid: "
                           << (valid.empty() ? std::string("none")
                                             : llvm::join(valid, ", "))
@@ -118,7 +144,7 @@ struct AssignSchedulesPass
           failedAny = true;
           if (std::exchange(override.reported, true))
             continue;
-          op->emitError() << "knob '" << override.knob << "' of the " << mnemonic
+          overrideError(override, op, mnemonic) << "knob '" << override.knob << "' of the " << mnemonic
                           << " schedule must be ≥ " << minimum
                           << ", got "
                           << override.value;
@@ -138,7 +164,7 @@ struct AssignSchedulesPass
     });
     for (const KnobOverride &override : overrides)
       if (!override.used && !failedAny) {
-        getOperation().emitError()
+        (override.origin ? mlir::emitError(*override.origin) : getOperation().emitError())
             << "knob override '" << override.selector << "." << override.knob
             << "' matches no layer name and no op in model '"
             << getOperation().getSymName() << "'";
@@ -153,7 +179,8 @@ struct AssignSchedulesPass
 
 void loom::buildLoomPipeline(OpPassManager &pm, StringRef target,
                              const std::vector<std::string> &knobs, bool fuse,
-                             bool reparameterize) {
+                             bool reparameterize,
+                             const std::vector<std::string> &knobOrigins) {
   OpPassManager &model = pm.nest<ModelOp>();
   model.addPass(createLoomDecompose());
   LoomReparameterizeOptions reparameterizeOptions;
@@ -166,5 +193,6 @@ void loom::buildLoomPipeline(OpPassManager &pm, StringRef target,
   LoomAssignSchedulesOptions scheduleOptions;
   scheduleOptions.target = target.str();
   scheduleOptions.knobs = knobs;
+  scheduleOptions.knobOrigins = knobOrigins;
   model.addPass(createLoomAssignSchedules(scheduleOptions));
 }

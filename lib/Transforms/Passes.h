@@ -28,7 +28,8 @@ std::string getLayerName(mlir::Operation *op);
 /// assign schedules, nested on every loom.model.
 void buildLoomPipeline(mlir::OpPassManager &pm, llvm::StringRef target,
                        const std::vector<std::string> &knobs, bool fuse = true,
-                       bool reparameterize = true);
+                       bool reparameterize = true,
+                       const std::vector<std::string> &knobOrigins = {});
 
 } // namespace loom
 
