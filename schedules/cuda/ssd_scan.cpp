@@ -72,7 +72,7 @@ void scheduleChunked(SSDScanFuncs funcs, const ScheduleContext &context,
     Func state = funcs.chunkState;
     std::vector<Var> vars = state.args(); // (p, n, h, c, b)
     Var pRow("p_row"), pThread("p_thread"), nBlock("n_block"), nThread("n_thread"),
-        nRow("n_row"), headChunk("hc"), all("hcb");
+        nRow("n_row"), headChunk("hc");
     int stateRows = std::min<int>(rows, static_cast<int>(funcs.states));
     int nThreads = std::max(1, std::min<int>(256 / threads,
                                              static_cast<int>(funcs.states) / stateRows));
@@ -81,9 +81,8 @@ void scheduleChunked(SSDScanFuncs funcs, const ScheduleContext &context,
         .split(vars[1], nBlock, nThread, nThreads * stateRows, TailStrategy::GuardWithIf)
         .split(nThread, nThread, nRow, stateRows, TailStrategy::GuardWithIf)
         .fuse(vars[2], vars[3], headChunk)
-        .fuse(headChunk, vars[4], all)
-        .reorder(nRow, pRow, pThread, nThread, nBlock, all)
-        .gpu_blocks(nBlock, all)
+        .reorder(nRow, pRow, pThread, nThread, nBlock, headChunk, vars[4])
+        .gpu_blocks(nBlock, headChunk, vars[4])
         .gpu_threads(pThread, nThread)
         .unroll(nRow)
         .unroll(pRow);
@@ -119,15 +118,14 @@ void scheduleChunked(SSDScanFuncs funcs, const ScheduleContext &context,
     int blockRows = std::max(rows, std::min(chunk, 4096 / chunk) / rows * rows);
     int iThreads = std::max(1, blockRows / rows);
     Var pRow("p_row"), pThread("p_thread"), iBlock("i_block"), iThread("i_thread"),
-        iRow("i_row"), headChunk("hc"), all("hcb");
+        iRow("i_row"), headChunk("hc");
     out.compute_root()
         .split(vars[0], pRow, pThread, threads, TailStrategy::GuardWithIf)
         .split(vars[1], iBlock, iThread, blockRows, TailStrategy::GuardWithIf)
         .split(iThread, iThread, iRow, rows, TailStrategy::GuardWithIf)
         .fuse(vars[2], vars[3], headChunk)
-        .fuse(headChunk, vars[4], all)
-        .reorder(iRow, pRow, pThread, iThread, iBlock, all)
-        .gpu_blocks(iBlock, all)
+        .reorder(iRow, pRow, pThread, iThread, iBlock, headChunk, vars[4])
+        .gpu_blocks(iBlock, headChunk, vars[4])
         .gpu_threads(pThread, iThread)
         .unroll(iRow)
         .unroll(pRow);

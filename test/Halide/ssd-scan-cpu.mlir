@@ -80,6 +80,6 @@ loom.model @ssd {
 // GPUCHUNK:     ld.shared.f32
 // GPUCHUNK:     halide_cuda_run({{.*}}"_kernel_y_cumulative_s1_{{.*}}", 1, 8, 1, 4, 1, 1,
 // GPUCHUNK:     halide_cuda_run({{.*}}"_kernel_y_scores_s0_{{.*}}", 16, 1, 1, 16, 8, 1,
-// GPUCHUNK:     halide_cuda_run({{.*}}"_kernel_y_chunk_state_s0_{{.*}}", 1, 32, 1, 32, 2, 1,
+// GPUCHUNK:     halide_cuda_run({{.*}}"_kernel_y_chunk_state_s0_{{.*}}", 1, 16, 2, 32, 2, 1,
 // GPUCHUNK:     halide_cuda_run({{.*}}"_kernel_y_chunk_state_s1_{{.*}}", 1, 1, 8, 32, 8, 1,
-// GPUCHUNK:     halide_cuda_run({{.*}}"_kernel_y_chunk_out_s0_{{.*}}", 1, 32, 1, 32, 4, 1, 0 + (256*4),
+// GPUCHUNK:     halide_cuda_run({{.*}}"_kernel_y_chunk_out_s0_{{.*}}", 1, 16, 2, 32, 4, 1, 0 + (256*4),
