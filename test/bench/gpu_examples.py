@@ -26,10 +26,12 @@ import json
 import os
 import re
 import shutil
-import statistics
 import struct
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gpu_timing import cuda_times  # noqa: E402  (next to this file, also in a bundle)
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -56,6 +58,8 @@ def build(directory):
         if name.endswith(".py"):
             shutil.copy(os.path.join(numeric, name), os.path.join(directory, "py", name))
     shutil.copy(os.path.abspath(__file__), os.path.join(directory, "gpu_examples.py"))
+    shutil.copy(os.path.join(os.path.dirname(os.path.abspath(__file__)), "gpu_timing.py"),
+                directory)
     for example, (twin, _, _, _) in EXAMPLES.items():
         out = os.path.join(directory, example)
         print(f"gpu_examples: {example}", flush=True)
@@ -82,22 +86,6 @@ def load_safetensors(path, torch):
         array = np.frombuffer(data[begin:end], dtype=dtypes[entry["dtype"]])
         tensors[name] = torch.from_numpy(array.reshape(entry["shape"]).copy())
     return tensors
-
-
-def cuda_times(torch, function, runs, warmup=10):
-    for _ in range(warmup):
-        function()
-    torch.cuda.synchronize()
-    times = []
-    for _ in range(runs):
-        start = torch.cuda.Event(enable_timing=True)
-        end = torch.cuda.Event(enable_timing=True)
-        start.record()
-        function()
-        end.record()
-        torch.cuda.synchronize()
-        times.append(start.elapsed_time(end))
-    return min(times), statistics.median(times)
 
 
 def loom_times(exe, arguments, runs):

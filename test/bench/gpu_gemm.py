@@ -22,12 +22,13 @@ import json
 import os
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from gpu_timing import cuda_times  # noqa: E402  (next to this file, also in a bundle)
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 PEAK_GFLOPS = 66900.0
 SAMPLE = 97  # every 97th output element is checked (97 is prime: all rows and columns)
@@ -101,7 +102,7 @@ def build(directory, quick):
     loomc = os.environ.get("LOOMC", os.path.join(ROOT, "build", "bin", "loomc"))
     import numpy as np
     os.makedirs(directory, exist_ok=True)
-    for name in ("gpu_gemm.py", "bench_ssm.py"):
+    for name in ("gpu_gemm.py", "bench_ssm.py", "gpu_timing.py"):
         shutil.copy(os.path.join(HERE, name), os.path.join(directory, name))
     manifest = []
     for case, spec, op, runs in cases():
@@ -148,22 +149,6 @@ def build(directory, quick):
 
 def slug(variant):
     return re.sub(r"[^A-Za-z0-9]+", "_", variant)
-
-
-def cuda_times(torch, function, runs, warmup=10):
-    for _ in range(warmup):
-        function()
-    torch.cuda.synchronize()
-    times = []
-    for _ in range(runs):
-        start = torch.cuda.Event(enable_timing=True)
-        end = torch.cuda.Event(enable_timing=True)
-        start.record()
-        function()
-        end.record()
-        torch.cuda.synchronize()
-        times.append(start.elapsed_time(end))
-    return min(times), statistics.median(times)
 
 
 def torch_peers(torch, runs):

@@ -25,9 +25,11 @@ import json
 import os
 import re
 import shutil
-import statistics
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gpu_timing import cuda_times  # noqa: E402  (next to this file, also in a bundle)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
@@ -212,6 +214,8 @@ def build(directory, only):
     loomc = os.environ.get("LOOMC", os.path.join(ROOT, "build", "bin", "loomc"))
     os.makedirs(directory, exist_ok=True)
     shutil.copy(os.path.abspath(__file__), os.path.join(directory, "gpu_ops.py"))
+    shutil.copy(os.path.join(os.path.dirname(os.path.abspath(__file__)), "gpu_timing.py"),
+                directory)
     rng = np.random.default_rng(0)
     index = []
     for case in cases():
@@ -258,22 +262,6 @@ def build(directory, only):
     with open(os.path.join(directory, "index.json"), "w") as f:
         json.dump(index, f, indent=1)
     print(f"gpu_ops: {len(index)} cases in {directory}")
-
-
-def cuda_times(torch, function, runs, warmup=10):
-    for _ in range(warmup):
-        function()
-    torch.cuda.synchronize()
-    times = []
-    for _ in range(runs):
-        start = torch.cuda.Event(enable_timing=True)
-        end = torch.cuda.Event(enable_timing=True)
-        start.record()
-        function()
-        end.record()
-        torch.cuda.synchronize()
-        times.append(start.elapsed_time(end))
-    return min(times), statistics.median(times)
 
 
 def run(directory, runs, only, compile_peer):

@@ -1,0 +1,22 @@
+"""CUDA-event timing shared by the GPU benchmarks (gpu_examples.py, gpu_ops.py,
+gpu_gemm.py). Their `build` step copies this file next to themselves, so that
+the GPU machine, which has no checkout of the repository's layout, finds it."""
+import statistics
+
+
+def cuda_times(torch, function, runs, warmup=10):
+    """Min and median milliseconds of `function` over `runs` calls, each timed
+    with CUDA events after `warmup` calls (PyTorch's own GPU timing)."""
+    for _ in range(warmup):
+        function()
+    torch.cuda.synchronize()
+    times = []
+    for _ in range(runs):
+        start = torch.cuda.Event(enable_timing=True)
+        end = torch.cuda.Event(enable_timing=True)
+        start.record()
+        function()
+        end.record()
+        torch.cuda.synchronize()
+        times.append(start.elapsed_time(end))
+    return min(times), statistics.median(times)
