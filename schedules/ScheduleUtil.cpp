@@ -150,6 +150,12 @@ PointwiseGpuLoops schedulePointwiseCuda(Func func, const std::vector<int64_t> &e
   return loops;
 }
 
+void scheduleTiledCuda(Func func, const std::vector<Var> &vars,
+                       const std::vector<int64_t> &extents, int64_t tileX, int64_t tileY) {
+  func.compute_root();
+  gpuTileStage(func, vars, extents, tileX, tileY);
+}
+
 void scheduleReductionCuda(Func func, const std::vector<int64_t> &extents, int64_t tileX,
                            int64_t tileY) {
   func.compute_root();
