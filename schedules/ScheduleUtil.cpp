@@ -140,20 +140,20 @@ Var gpuTileStage(Stage stage, std::vector<Var> vars, const std::vector<int64_t> 
 
 } // namespace
 
-PointwiseGpuLoops schedulePointwiseCuda(Func func, const std::vector<int64_t> &extents,
-                                        int64_t tileX, int64_t tileY) {
+PointwiseGpuLoops scheduleTiledCuda(Func func, const std::vector<Var> &vars,
+                                    const std::vector<int64_t> &extents, int64_t tileX,
+                                    int64_t tileY) {
   func.compute_root();
   PointwiseGpuLoops loops;
-  Var thread = gpuTileStage(func, func.args(), extents, tileX, tileY);
-  if (!func.args().empty())
+  Var thread = gpuTileStage(func, vars, extents, tileX, tileY);
+  if (!vars.empty())
     loops.thread = LoopLevel(func, thread);
   return loops;
 }
 
-void scheduleTiledCuda(Func func, const std::vector<Var> &vars,
-                       const std::vector<int64_t> &extents, int64_t tileX, int64_t tileY) {
-  func.compute_root();
-  gpuTileStage(func, vars, extents, tileX, tileY);
+PointwiseGpuLoops schedulePointwiseCuda(Func func, const std::vector<int64_t> &extents,
+                                        int64_t tileX, int64_t tileY) {
+  return scheduleTiledCuda(func, func.args(), extents, tileX, tileY);
 }
 
 void scheduleReductionCuda(Func func, const std::vector<int64_t> &extents, int64_t tileX,

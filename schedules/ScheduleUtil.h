@@ -42,10 +42,11 @@ PointwiseGpuLoops schedulePointwiseCuda(Halide::Func func,
                                         const std::vector<int64_t> &extents,
                                         int64_t tileX, int64_t tileY);
 
-/// compute_root and the tiling of schedulePointwiseCuda over the given loop
-/// variables of `func` (e.g. after a split whose inner part is vectorized).
-void scheduleTiledCuda(Halide::Func func, const std::vector<Halide::Var> &vars,
-                       const std::vector<int64_t> &extents, int64_t tileX, int64_t tileY);
+/// schedulePointwiseCuda over the given loop variables of `func` instead of
+/// its pure ones (e.g. after a split whose inner part is vectorized).
+PointwiseGpuLoops scheduleTiledCuda(Halide::Func func, const std::vector<Halide::Var> &vars,
+                                    const std::vector<int64_t> &extents, int64_t tileX,
+                                    int64_t tileY);
 
 /// The largest lane count in [vectorWidth/2, vectorWidth] that divides
 /// `extent`, or 0 when there is none.
