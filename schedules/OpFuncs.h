@@ -139,10 +139,12 @@ struct SparseCompactFuncs {
 ///   pass 1: `chunkScan(j, d, c, b)` runs chunk c from a zero state over
 ///     `chunkSteps` (r in [0, chunk)); j < N is state j, j = N sums Δ.
 ///     `chunkEnd(d, j, c, b)` stores it (pure definition);
-///   pass 2: `chunkEnd`'s update, over `carrySteps` (j in [0, N), c in
-///     [1, K)), adds exp(A·ΣΔ_c) · chunkEnd(c − 1): afterwards chunkEnd(c) is
-///     the true state at the end of chunk c;
-///   pass 3: `scan(k, d, c, b)` starts from chunkEnd(c − 1) (0 for c = 0):
+///   pass 2: `carried(d, j, c, b)` (pure definition undef; one update over
+///     `carrySteps` = c in [0, K), sequential) = chunkEnd(c) +
+///     exp(A·ΣΔ_c) · carried(c − 1): the true state at the end of chunk c.
+///     j stays a pure variable (the states are independent; slot N just
+///     copies ΣΔ), so a schedule can run the states in parallel;
+///   pass 3: `scan(k, d, c, b)` starts from carried(c − 1) (0 for c = 0):
 ///     k < N is the state, k in [N, N + chunk) the readout of step
 ///     c·chunk + k − N; its update runs over `steps` = (j in [0, N],
 ///     r in [0, chunk)) like the sequential form's.
@@ -164,6 +166,7 @@ struct SelectiveScanFuncs {
   int64_t chunk = 0, chunks = 0;
   Halide::Func chunkScan;
   Halide::Func chunkEnd;
+  Halide::Func carried;
   Halide::RDom chunkSteps;
   Halide::RDom carrySteps;
 };

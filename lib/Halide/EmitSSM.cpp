@@ -249,13 +249,24 @@ void emitChunkedScan(SelectiveScanFuncs &funcs, const ScanMath &math, int64_t ch
   funcs.chunkEnd(ch, j, chunkIndex, batch) = funcs.chunkScan(j, ch, chunkIndex, batch);
 
   // Pass 2: carry the states across chunks, sequentially over c:
-  // end(c) += exp(A·ΣΔ_c) · end(c − 1).
+  // carried(c) = end(c) + exp(A·ΣΔ_c) · carried(c − 1). It is a Func of its
+  // own because Halide wants every self-reference of an update at the same
+  // pure coordinates: ΣΔ_c (slot N) is read from `chunkEnd`. The state j
+  // stays a pure variable (the N states are independent), so a schedule can
+  // run them in parallel; slot N copies ΣΔ. The pure definition is undef:
+  // the update writes every chunk.
   if (chunks > 1) {
-    funcs.carrySteps = RDom(0, states, 1, chunks - 1, name + "_carry_step");
-    Expr n = funcs.carrySteps.x, at = funcs.carrySteps.y;
-    funcs.chunkEnd(ch, n, at, batch) +=
-        math.exp2(funcs.decay(ch, n) * funcs.chunkEnd(ch, states, at, batch)) *
-        funcs.chunkEnd(ch, n, at - 1, batch);
+    funcs.carried = Func(name + "_carried");
+    funcs.carried(ch, j, chunkIndex, batch) = undef<float>();
+    funcs.carrySteps = RDom(0, chunks, name + "_carry_step");
+    Expr at = funcs.carrySteps.x;
+    Expr slot = clamp(j, 0, states - 1);
+    funcs.carried(ch, j, at, batch) =
+        funcs.chunkEnd(ch, j, at, batch) +
+        select(j < states && at > 0,
+               math.exp2(funcs.decay(ch, slot) * funcs.chunkEnd(ch, states, at, batch)) *
+                   funcs.carried(ch, j, max(at - 1, 0), batch),
+               0.0f);
   }
 
   // Pass 3: each chunk again, from its true initial state, reading out
@@ -263,7 +274,7 @@ void emitChunkedScan(SelectiveScanFuncs &funcs, const ScanMath &math, int64_t ch
   // sequential form).
   funcs.scan = Func(name + "_scan");
   Expr initial = chunks > 1 ? select(chunkIndex > 0 && k < states,
-                                     funcs.chunkEnd(ch, clamp(k, 0, states - 1),
+                                     funcs.carried(ch, clamp(k, 0, states - 1),
                                                     max(chunkIndex - 1, 0), batch),
                                      0.0f)
                             : Expr(0.0f);

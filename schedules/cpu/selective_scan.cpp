@@ -33,8 +33,11 @@ void scheduleChunkedCpu(const SelectiveScanFuncs &funcs, const ScheduleContext &
   std::vector<Var> endVars = end.args(); // (d, j, c, b)
   end.compute_root().reorder(endVars[1], endVars[0], endVars[2], endVars[3])
       .parallel(endVars[2]);
-  end.update().unscheduled(); // the carry: sequential over chunks, as written
   Func(funcs.chunkScan).compute_at(end, endVars[0]);
+  // The carry: sequential over chunks, in parallel over batches.
+  Func carried = funcs.carried;
+  carried.compute_root();
+  carried.update().parallel(carried.args()[3]);
 }
 
 } // namespace
