@@ -168,6 +168,9 @@ struct SelectiveScanFuncs {
   Halide::Func chunkEnd;
   Halide::Func carried;
   Halide::RDom chunkSteps;
+  /// `result` is an extern stage running the block-scan kernel
+  /// (lib/Halide/ScanKernel.h); the other Funcs are unset.
+  bool externKernel = false;
   Halide::RDom carrySteps;
 };
 

@@ -89,6 +89,38 @@ std::string arrayOrNull(std::string &out, const char *type, const char *name,
   return name;
 }
 
+/// The extern stages of loomc's own CUDA kernels: the PTX, the launch shape
+/// and buffer extents, and the stage's function (loomrt_cuda::launch).
+std::string generateKernelStages(const std::vector<ExternKernel> &kernels) {
+  std::string out = "#include \"loomrt_cuda_kernels.h\"\n";
+  for (size_t i = 0; i < kernels.size(); ++i) {
+    const ExternKernel &kernel = kernels[i];
+    std::vector<std::string> ranks, extents, parameters, names;
+    for (size_t b = 0; b < kernel.bufferExtents.size(); ++b) {
+      ranks.push_back(std::to_string(kernel.bufferExtents[b].size()));
+      extents.push_back("{" + shapeList(kernel.bufferExtents[b]) + "}");
+      parameters.push_back(fmt::format("halide_buffer_t *b{}", b));
+      names.push_back(fmt::format("b{}", b));
+    }
+    out += fmt::format(
+        "static const char kernel_ptx_{0}[] = R\"LOOMPTX({1})LOOMPTX\";\n"
+        "static loomrt_cuda::Kernel kernel_{0} = {{\n"
+        "  {2}, {3}, kernel_ptx_{0}, {{{4}, {5}}}, {6}, {7},\n"
+        "  {{{8}}},\n"
+        "  {{{9}}},\n"
+        "  nullptr, nullptr}};\n"
+        "extern \"C\" int {10}({11}) {{\n"
+        "  halide_buffer_t *buffers[] = {{{12}}};\n"
+        "  return loomrt_cuda::launch(kernel_{0}, buffers);\n"
+        "}}\n",
+        i, kernel.ptx, cString(kernel.symbol), cString(kernel.kernel), kernel.grid[0],
+        kernel.grid[1], kernel.block, kernel.bufferExtents.size(), fmt::join(ranks, ", "),
+        fmt::join(extents, ", "), kernel.symbol, fmt::join(parameters, ", "),
+        fmt::join(names, ", "));
+  }
+  return out;
+}
+
 } // namespace
 
 std::string loom::generateGlue(const ModelInterface &model, const GlueOptions &options) {
@@ -97,8 +129,10 @@ std::string loom::generateGlue(const ModelInterface &model, const GlueOptions &o
                                 "#include \"loomrt.h\"\n\n"
                                 "extern \"C\" int {}_halide_argv(void **args);\n",
                                 name, name);
-  if (options.usesGpu) // in the model's Halide runtime (HalideRuntimeCuda.h)
+  if (options.usesGpu && options.kernels.empty()) // in the model's Halide runtime
     out += "extern \"C\" const struct halide_device_interface_t *halide_cuda_device_interface();\n";
+  if (!options.kernels.empty())
+    out += generateKernelStages(options.kernels);
   if (options.embedWeights)
     out += fmt::format("extern \"C\" const unsigned char {0}_embedded_weights[];\n"
                        "extern \"C\" const unsigned long long {0}_embedded_weights_size;\n",

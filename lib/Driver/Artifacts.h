@@ -2,6 +2,7 @@
 #ifndef LOOM_DRIVER_ARTIFACTS_H
 #define LOOM_DRIVER_ARTIFACTS_H
 
+#include "lib/Halide/ScanKernel.h"
 #include "dialect/LoomDialect.h"
 
 #include <cstdint>
@@ -41,6 +42,9 @@ struct GlueOptions {
   int64_t randomSeed = -1;      // -1: random weights not allowed
   std::optional<std::string> defaultWeightsPath;
   bool usesGpu = false;
+  /// The extern stages that launch loomc's own CUDA kernels: the glue
+  /// defines their functions (lib/Runtime/loomrt_cuda_kernels.h).
+  std::vector<ExternKernel> kernels;
 };
 
 /// C++ source defining `NAME_model_info` and the C API (`NAME_create`, ...).

@@ -406,8 +406,9 @@ int provideRuntime(const CompileOptions &options, const ResolvedTarget &target,
 /// pipeline's archive (Halide's static library) and the generated glue.
 int buildArtifact(const CompileOptions &options, const ResolvedTarget &target,
                   const std::string &pipelineArchive, const std::string &runtimeObject,
-                  const ModelInterface &model, const ScratchDirectory &scratch,
-                  Progress &progress, TimingScope &rootTiming) {
+                  const ModelInterface &model, const std::vector<ExternKernel> &kernels,
+                  const ScratchDirectory &scratch, Progress &progress,
+                  TimingScope &rootTiming) {
   TimingScope glueTiming = progress.phase(rootTiming, "compile C++ glue",
                                           "compiling the generated C++ glue");
   GlueOptions glue;
@@ -415,6 +416,7 @@ int buildArtifact(const CompileOptions &options, const ResolvedTarget &target,
   glue.embedWeights = options.embedWeights;
   glue.randomSeed = options.randomSeed.value_or(-1);
   glue.usesGpu = target.schedule == ScheduleTarget::Cuda;
+  glue.kernels = kernels;
   if (options.weightsPath && !options.embedWeights) {
     llvm::SmallString<256> absolute(*options.weightsPath);
     llvm::sys::fs::make_absolute(absolute);
@@ -429,6 +431,10 @@ int buildArtifact(const CompileOptions &options, const ResolvedTarget &target,
   std::string glueObject = scratch.file("glue.o");
   std::vector<std::string> glueArguments = {"-O2", "-fPIC", "-c", gluePath, "-I",
                                             LOOM_RUNTIME_INCLUDE_DIR, "-o", glueObject};
+  if (!kernels.empty()) { // loomrt_cuda_kernels.h includes HalideRuntime.h
+    glueArguments.insert(glueArguments.end() - 2, "-I");
+    glueArguments.insert(glueArguments.end() - 2, LOOM_HALIDE_INCLUDE_DIR);
+  }
   appendSanitizerFlags(glueArguments);
   if (int status = runTool(cxx, glueArguments))
     return status;
@@ -809,13 +815,26 @@ int compile(const CompileOptions &options) {
     return fail(fmt::format("Halide could not compile model '{}': {}", interface.name,
                             error.what()));
   }
+  if (options.emit == "asm" && !lowered->kernels.empty()) {
+    // Device code that Halide did not generate: loomc's own kernels' PTX.
+    std::string kernels;
+    for (const ExternKernel &kernel : lowered->kernels)
+      kernels += fmt::format("\n// loomc kernel {} (extern stage {}), grid {}x{}, {} threads\n{}",
+                             kernel.kernel, kernel.symbol, kernel.grid[0], kernel.grid[1],
+                             kernel.block, kernel.ptx);
+    std::error_code error;
+    llvm::raw_fd_ostream stream(artifact, error, llvm::sys::fs::OF_Append);
+    if (error)
+      return fail("cannot append the kernels' PTX to " + artifact + ": " + error.message());
+    stream << kernels;
+  }
   if (!linking)
     return publish(artifact, options.outputPath);
   std::string runtimeObject = scratch.file("halide_runtime.o");
   if (int status = provideRuntime(options, *target, runtimeObject, progress, rootTiming))
     return status;
-  return buildArtifact(options, *target, artifact, runtimeObject, interface, scratch, progress,
-                       rootTiming);
+  return buildArtifact(options, *target, artifact, runtimeObject, interface, lowered->kernels,
+                       scratch, progress, rootTiming);
 }
 
 int listScheduledOps(const CompileOptions &options, std::vector<ScheduledOp> &ops) {

@@ -5,6 +5,7 @@
 #include "lib/Halide/EmitCore.h"
 #include "lib/Halide/EmitSparse.h"
 #include "lib/Halide/EmitSSM.h"
+#include "lib/Halide/ScanKernel.h"
 #include "lib/Halide/EmitHyper.h"
 #include "schedules/HyperSchedules.h"
 #include "lib/Halide/EmitNested.h"
@@ -117,6 +118,12 @@ private:
   LogicalResult schedule(Operation *op);
   LogicalResult sealSegment(Operation *last, bool final);
   ScheduleContext contextFor(Value stored, KnobValues knobs) const;
+  /// The extern stage that runs `scan` with the block-scan kernel
+  /// (ScanKernel.h), or nothing when the kernel does not apply (a length no
+  /// chunk divides, an input that is not a buffer); failure when MLIR cannot
+  /// make the PTX.
+  FailureOr<std::optional<Halide::Func>> emitScanKernel(SelectiveScanOp scan,
+                                                        const std::string &name);
 
   const Tensor &tensor(Value value) const { return tensors.find(value)->second; }
   const Tensor *optionalTensor(Value value) const {
@@ -148,6 +155,11 @@ private:
 
   // Segmentation (Segments.h): values computed as a segment's output.
   llvm::DenseSet<Value> materialized;
+  /// The buffer behind each loom.input / loom.param value (and each
+  /// segment's input): what an extern stage is handed for it.
+  llvm::DenseMap<Value, Halide::ImageParam> imageParamOf;
+  /// The kernels that extern stages launch (ScanKernel.h).
+  std::vector<ExternKernel> kernels;
   std::map<std::string, Halide::ImageParam> imageParamByName;
   std::vector<Operation *> segmentOps;
   std::vector<Segment> segments;
@@ -227,7 +239,7 @@ LogicalResult Lowering::emit(Operation *op) {
     return success();
   }
 
-  bool supported = true;
+  bool supported = true, kernelFailed = false;
   llvm::TypeSwitch<Operation *>(op)
       .Case([&](LinearOp linear) {
         LinearFuncs funcs =
@@ -349,7 +361,7 @@ LogicalResult Lowering::emit(Operation *op) {
         // (to test it). A bad knob is reported when the op is scheduled.
         bool gpu = scheduleTarget == ScheduleTarget::Cuda;
         int64_t chunk = 0;
-        bool fastMath = true;
+        bool fastMath = true, kernel = false;
         {
           ScopedDiagnosticHandler quiet(op->getContext(),
                                         [](Diagnostic &) { return success(); });
@@ -358,6 +370,23 @@ LogicalResult Lowering::emit(Operation *op) {
             chunk = knobs->get("chunk");
           if (succeeded(knobs))
             fastMath = knobs->get("fast_math") != 0;
+          if (succeeded(knobs) && gpu)
+            kernel = knobs->get("kernel") != 0;
+        }
+        if (kernel && applySchedules) {
+          FailureOr<std::optional<Halide::Func>> call = emitScanKernel(scan, name);
+          if (failed(call)) {
+            kernelFailed = true;
+            return;
+          }
+          if (*call) {
+            SelectiveScanFuncs funcs;
+            funcs.result = **call;
+            funcs.externKernel = true;
+            func = funcs.result;
+            opFuncs[op] = funcs;
+            return;
+          }
         }
         SelectiveScanFuncs funcs = emitSelectiveScan(
             tensor(scan.getU()), tensor(scan.getDelta()), tensor(scan.getA()),
@@ -450,10 +479,74 @@ LogicalResult Lowering::emit(Operation *op) {
         opFuncs[op] = funcs;
       })
       .Default([&](Operation *) { supported = false; });
+  if (kernelFailed)
+    return failure();
   if (!supported)
     return op->emitError() << "no Halide lowering for '" << op->getName() << "'";
   tensors[result] = Tensor{func, shape};
   return success();
+}
+
+FailureOr<std::optional<Halide::Func>> Lowering::emitScanKernel(SelectiveScanOp scan,
+                                                                const std::string &name) {
+  ScanKernelShape shape;
+  std::vector<int64_t> u = shapeOf(scan.getU()), a = shapeOf(scan.getA());
+  shape.batch = u[0];
+  shape.channels = u[1];
+  shape.length = u[2];
+  shape.states = a[1];
+  shape.hasD = static_cast<bool>(scan.getD());
+  shape.hasZ = static_cast<bool>(scan.getZ());
+  shape.hasBias = static_cast<bool>(scan.getDeltaBias());
+  shape.deltaSoftplus = scan.getDeltaSoftplus();
+  shape.aIsLog = scan.getAIsLog();
+  // The extern stage is the stored Func: no elementwise op fused after it.
+  if (!chooseScanKernelTiling(shape) || storedValue[scan] != scan.getResult())
+    return std::optional<Halide::Func>();
+  // Every input must be a buffer the stage can be handed: an input or
+  // parameter, or a value the pipeline materializes anyway.
+  std::vector<Value> operands = {scan.getU(), scan.getDelta(), scan.getA(), scan.getB(),
+                                 scan.getC()};
+  for (Value optional : {scan.getD(), scan.getZ(), scan.getDeltaBias()})
+    if (optional)
+      operands.push_back(optional);
+  std::vector<Halide::ExternFuncArgument> arguments;
+  ExternKernel kernel;
+  for (Value operand : operands) {
+    if (auto param = imageParamOf.find(operand); param != imageParamOf.end())
+      arguments.push_back(param->second);
+    else if (materialized.contains(operand))
+      arguments.push_back(tensor(operand).func);
+    else
+      return std::optional<Halide::Func>();
+    kernel.bufferExtents.push_back(halideExtents(shapeOf(operand)));
+  }
+  kernel.bufferExtents.push_back(halideExtents(u));
+
+  kernel.symbol = "loom_kernel_" + name;
+  kernel.kernel = name + "_block_scan";
+  std::string error;
+  FailureOr<std::string> ptx = compileKernelToPTX(
+      selectiveScanKernelMLIR(shape, kernel.kernel), "sm_80", error);
+  if (failed(ptx))
+    return scan.emitError() << "cannot build the block-scan kernel of this selective_scan: "
+                            << error << " (knob kernel=0 uses the Halide schedule)";
+  kernel.ptx = std::move(*ptx);
+  kernel.grid[0] = static_cast<unsigned>(shape.channels);
+  kernel.grid[1] = static_cast<unsigned>(shape.batch);
+  kernel.block = static_cast<unsigned>(shape.threads);
+
+  // Computed whole and dense on the GPU; the glue's function of this name
+  // launches the kernel (Artifacts.cpp).
+  Halide::Func call(name);
+  call.define_extern(kernel.symbol, arguments, Halide::Float(32), 3, Halide::NameMangling::C,
+                     Halide::DeviceAPI::CUDA);
+  call.compute_root();
+  std::vector<int64_t> extents = halideExtents(u);
+  for (size_t dim = 0; dim < extents.size(); ++dim)
+    call.bound(call.args()[dim], 0, static_cast<int>(extents[dim]));
+  kernels.push_back(std::move(kernel));
+  return std::optional<Halide::Func>(call);
 }
 
 ScheduleContext Lowering::contextFor(Value stored, KnobValues knobs) const {
@@ -630,6 +723,7 @@ LogicalResult Lowering::sealSegment(Operation *last, bool final) {
                            uniqueName(segments.back().name + "_result"));
   constrainDense(input, extents);
   segmentInput = input;
+  imageParamOf[boundary] = input;
   tensors[boundary] = Tensor{Halide::Func(input), shape};
   return success();
 }
@@ -679,6 +773,7 @@ FailureOr<LoweredModel> Lowering::run() {
           param.set_estimates(estimateRegion(halideExtents(shape)));
         (isa<InputOp>(op) ? inputs : params).push_back(param);
         imageParamByName.emplace(param.name(), param);
+        imageParamOf[value] = param;
         tensors[value] = Tensor{Halide::Func(param), shape};
         continue;
       }
@@ -732,6 +827,7 @@ FailureOr<LoweredModel> Lowering::run() {
     LoweredModel lowered;
     lowered.pipeline = Halide::Pipeline(outputs);
     lowered.segments = std::move(segments);
+    lowered.kernels = std::move(kernels);
     lowered.imageParams = inputs;
     lowered.imageParams.insert(lowered.imageParams.end(), params.begin(), params.end());
     for (auto &param : lowered.imageParams)

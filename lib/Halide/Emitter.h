@@ -4,6 +4,7 @@
 #define LOOM_HALIDE_EMITTER_H
 
 #include "dialect/LoomDialect.h"
+#include "lib/Halide/ScanKernel.h"
 #include "lib/Halide/Segments.h"
 #include "schedules/Schedules.h"
 
@@ -30,6 +31,9 @@ struct LoweredModel {
   /// stages of `pipeline` (empty for most models); compile through
   /// compileSegmented. JIT runs of `pipeline` alone need it empty.
   std::vector<Segment> segments;
+  /// The kernels that extern stages of the pipelines launch (CUDA only): the
+  /// generated glue defines each stage's function (Artifacts.cpp).
+  std::vector<ExternKernel> kernels;
 };
 
 /// The schedule class of a Halide target: Cuda when it has a GPU feature.

@@ -49,6 +49,8 @@ void stageSteps(Func func, Func consumer, LoopLevel group, int steps) {
 
 void scheduleSelectiveScanCuda(const SelectiveScanFuncs &funcs,
                                const ScheduleContext &context) {
+  if (funcs.externKernel)
+    return; // the block-scan kernel: an extern stage, already compute_root
   const int chunk = static_cast<int>(funcs.chunk);
   int threads = static_cast<int>(
       std::clamp<int64_t>(context.knobs.get("threads"), 1, funcs.channels));

@@ -4,7 +4,9 @@
 // RUN: %loomc %s --emit=stmt --target=cuda --knob selective_scan.bc_steps=4 | FileCheck %s --check-prefix=BC4 --implicit-check-not=ld.local
 // RUN: %loomc %s --emit=stmt --target=cuda --knob selective_scan.fast_math=0 | FileCheck %s --check-prefix=PRECISE
 
-// The selective scan for CUDA runs the chunked form: L = 64 in chunks of
+// No chunk of 128 to 1024 steps divides L = 64, so this scan does not run as
+// loomc's block-scan kernel (selective-scan-kernel.mlir) but with the
+// chunked Halide schedule: L = 64 in chunks of
 // `chunk` (default 16: four chunks). Pass 1 scans each chunk from zero
 // (chunk_end s0, grid: channel blocks × chunks × batch), pass 2 carries the
 // states across chunks (carried s1, one thread per (channel, state): blocks

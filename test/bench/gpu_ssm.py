@@ -47,19 +47,10 @@ NOMINAL_GBPS = 3350.0
 # softplus/silu and A = −exp(A_log), scalar B/C loads, 4 chunks unrolled in
 # the carry).
 VARIANTS = {
-    "old": ["fast_math=0", "bc_steps=1", "carry_unroll=4"],
-    "fm0": ["fast_math=0"],
-    "bc1": ["bc_steps=1"],
-    "bc4": ["bc_steps=4"],
-    "cu4": ["carry_unroll=4"],
-    "cu8": ["carry_unroll=8"],
-    "cu32": ["carry_unroll=32"],
-    "c8": ["chunk=8"],
-    "c32": ["chunk=32"],
-    "t32": ["threads=32"],
-    "t128": ["threads=128"],
+    # The chunked Halide schedule instead of the block-scan kernel.
+    "halide": ["kernel=0"],
 }
-VARIANT_SHAPES = [(1, 4096), (8, 4096)]
+VARIANT_SHAPES = bench_ssm.SHAPES
 # The small checks: (subdirectory, reference arguments, knobs).
 CHECKS = [("check", ["2", "64", "37", "16", "z"], []),
           ("check64", ["2", "96", "64", "16", "z"], []),
@@ -87,10 +78,14 @@ def build(directory, variants, ops):
             print(f"built {what} {batch}x{length}", flush=True)
     if variants:
         for batch, length in VARIANT_SHAPES:
-            path = os.path.join(directory, f"scan_{batch}x{length}.loom")
-            for name, knobs in VARIANTS.items():
-                loomc(path, "--random-weights", *(a for k in knobs for a in ("--knob", "ss." + k)),
-                      "-o", os.path.join(directory, f"scan_{batch}x{length}_{name}"))
+            for what, prefix in (("scan", "ss."), ("block", "selective_scan.")):
+                if what not in ops:
+                    continue
+                path = os.path.join(directory, f"{what}_{batch}x{length}.loom")
+                for name, knobs in VARIANTS.items():
+                    loomc(path, "--random-weights",
+                          *(a for k in knobs for a in ("--knob", prefix + k)),
+                          "-o", os.path.join(directory, f"{what}_{batch}x{length}_{name}"))
     for name, arguments, knobs in CHECKS:
         check_dir = os.path.join(directory, name)
         subprocess.run([sys.executable, os.path.join(ROOT, "test", "numeric",
@@ -187,17 +182,21 @@ def run(directory, runs, ops, compile_peer, compile_shapes, block_compile=True):
                 line += f" {rate:7.0f} {rate / copy:7.0%} {rate / NOMINAL_GBPS:7.0%}"
             print(line, flush=True)
 
-    variants = [(b, l, name) for b, l in VARIANT_SHAPES for name in VARIANTS
-                if os.path.exists(os.path.join(directory, f"scan_{b}x{l}_{name}"))]
+    variants = [(what, b, l, name) for what in ops for b, l in VARIANT_SHAPES
+                for name in VARIANTS
+                if os.path.exists(os.path.join(directory, f"{what}_{b}x{l}_{name}"))]
     if variants:
-        print("\n## selective_scan knob variants (Loom device time, ms; default: chunk=16 "
-              "threads=64 fast_math=1 bc_steps=2 carry_unroll=8)")
-        for batch, length, name in variants:
-            dev = loom_times(os.path.join(directory, f"scan_{batch}x{length}_{name}"),
+        print("\n## knob variants (Loom device time, ms; x = variant / default, above 1: the "
+              "default is faster)")
+        for what, batch, length, name in variants:
+            dev = loom_times(os.path.join(directory, f"{what}_{batch}x{length}_{name}"),
                              runs)["device_ms"]
-            rate = bench_ssm.scan_bytes(batch, length) / (dev["min"] * 1e-3) / 1e9
-            print(f"{batch:2} {length:5} {name:9} {' '.join(VARIANTS[name]):28} {fmt(dev)} "
-                  f"{rate:7.0f} GB/s {rate / copy:5.0%} of copy", flush=True)
+            line = (f"{what:5} {batch:2} {length:5} {name:9} {' '.join(VARIANTS[name]):14} "
+                    f"{fmt(dev)} {dev['min'] / loom[what, batch, length]['device_ms']['min']:6.2f}x")
+            if what == "scan":
+                rate = bench_ssm.scan_bytes(batch, length) / (dev["min"] * 1e-3) / 1e9
+                line += f" {rate:7.0f} GB/s {rate / copy:5.0%} of copy"
+            print(line, flush=True)
 
     print("\n## PyTorch (CUDA events, inputs on the GPU); x = PyTorch / Loom device time")
     print(f"{'op':5} {'B':>2} {'L':>5} {'eager':>19} {'torch.compile':>19} {'x eager':>8} "
