@@ -5,6 +5,9 @@
 // u and Δ are [B, D, L]: a vector over channels would stride by L. They are
 // staged transposed, `chunk` steps at a time, right before the steps that
 // use them, so every step of the scan reads contiguous vectors from L1.
+// B and C ([B, N, L]) are copied for the chunk too: read in place, the 2N
+// broadcasts of a step are L floats apart, all in one L1 set when L is a
+// multiple of 1024 (12 ways for 32 lines).
 #include "schedules/ScheduleUtil.h"
 
 using namespace Halide;
@@ -76,6 +79,9 @@ void scheduleSelectiveScanCpu(const SelectiveScanFuncs &funcs,
   LoopLevel staging(scan, chunkIndex);
   for (Func staged : {funcs.stagedU, funcs.stagedDelta})
     staged.compute_at(staging).vectorize(staged.args()[0], lanes);
+  for (Func staged : {funcs.stagedB, funcs.stagedC})
+    staged.compute_at(staging).vectorize(staged.args()[0], lanes,
+                                         TailStrategy::GuardWithIf);
   Func decay = funcs.decay;
   decay.compute_root().vectorize(decay.args()[0], lanes);
 }
