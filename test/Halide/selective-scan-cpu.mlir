@@ -3,9 +3,10 @@
 
 // The selective scan on AVX-512: tasks of (batch, 16 channels) run in
 // parallel; in each, u and Δ are staged transposed a chunk (the knob, 64) at
-// a time, and B and C copied for the chunk (a short contiguous row per
-// state, so the per-step broadcasts do not all fall into one L1 set when L
-// is a multiple of 1024); then the recurrence runs sequentially over L, each
+// a time (dense loads along L and an in-register transpose), and B and C
+// copied for the chunk (a short contiguous row per state, so the per-step
+// broadcasts do not all fall into one L1 set when L is a multiple of 1024);
+// then the recurrence runs sequentially over L, each
 // step updating the 16 states of a 16-channel vector (unrolled over n) and
 // reading out Σ_n h·C, all on 16-lane vectors. With fast_math (default 1)
 // the decays exp(Δ·A) are 2^(Δ·A·log2 e): the exponent (≤ 0 here:
@@ -39,14 +40,16 @@ loom.model @scan {
 // CHECK:       y_staged_b[ramp({{.*}}, 1, 16) aligned(16, 0)] = B[ramp({{.*}}, 1, 16)
 // CHECK:       produce y_staged_c {
 // CHECK:       y_staged_c[ramp({{.*}}, 1, 16) aligned(16, 0)] = C[ramp({{.*}}, 1, 16)
-// softplus: e = 2^(−|Δ|·log2 e), then max(Δ, 0) + e·r(e).
+// u and Δ transposed: one dense vector of 16 steps per channel row (the
+// softplus e = 2^(−|Δ|·log2 e), max(Δ, 0) + e·r(e) on those), and one
+// interleaving store of the 16 vectors.
 // CHECK:       produce y_staged_delta {
-// CHECK:       delta[ramp({{.*}}, 200, 16)]
+// CHECK:       delta[ramp({{.*}}, 1, 16) aligned(16, 0)]
 // CHECK-NOT:   log_f32
 // CHECK:       strict_float(12582912.000000f)
-// CHECK:       y_staged_delta[ramp({{.*}}, 1, 16) aligned(16, 0)] = max({{.*}}, x16(0.000000f)) + {{.*}}x16(0.005233f)
+// CHECK:       y_staged_delta[ramp({{.*}}, 1, 256) aligned(256, 0)] = interleave_vectors(max({{.*}}, x16(0.000000f)) + {{.*}}x16(0.005233f)
 // CHECK:       produce y_staged_u {
-// CHECK:       y_staged_u[ramp({{.*}}, 1, 16) aligned(16, 0)] = u[ramp({{.*}}, 200, 16)]
+// CHECK:       y_staged_u[ramp({{.*}}, 1, 256) aligned(256, 0)] = interleave_vectors(u[ramp({{.*}}, 1, 16) aligned(16, 0)], u[ramp({{.*}} + 200, 1, 16)
 // The sequential loop over the steps of a chunk; state n=0 lives at k = L + 0.
 // CHECK:       for (y_scan.s1.y_step$y.in_chunk, 0, {{.*}}) {
 // CHECK-NOT:   exp_f32
@@ -57,9 +60,14 @@ loom.model @scan {
 // CHECK:       y_scan[ramp(3440, 1, 16)] = ((float32x16)reinterpret(
 // The readout of the step: Σ_n h·C over the 16 states.
 // CHECK:       y_scan[ramp({{.*}}, 1, 16) aligned(16, 0)] = (y_scan[ramp(3440, 1, 16)]*x16(y_staged_c[
-// D·u and the silu(z) gate, vectorized along L, with the same 2^x.
+// The readouts of 16 steps transposed the same way (16 channel vectors in,
+// steps innermost out), then D·u and the silu(z) gate, vectorized along L,
+// with the same 2^x.
+// CHECK:       produce y_scan_in_y$0 {
+// CHECK:       y_scan_in_y$0[ramp(0, 1, 256)] = interleave_vectors(y_scan[ramp({{.*}}, 1, 16) aligned(256, 0)], y_scan[ramp({{.*}} + 16, 1, 16)
+// CHECK:       for (y.s0.d.d_lane, 0, 16) {
 // CHECK-NOT:   exp_f32
-// CHECK:       y[ramp({{.*}}, 1, 16){{.*}}] = ({{.*}}/((float32x16)reinterpret({{.*}}shift_left(
+// CHECK:       y[ramp({{.*}}, 1, 16){{.*}}] = ({{.*}}/((float32x16)reinterpret({{.*}}shift_left({{.*}}y_scan_in_y$0[ramp(y.s0.d.d_lane*16, 1, 16) aligned(16, 0)]
 
 // CHECK:       produce y {
 // CHECK:       halide_do_par_for((void *)::y_par_for_y_s0_d_d_block_task, 0, 4,
