@@ -5,6 +5,9 @@
 // u and Δ are [B, D, L]: a vector over channels would stride by L. They are
 // staged transposed, `chunk` steps at a time, right before the steps that
 // use them, so every step of the scan reads contiguous vectors from L1.
+// B and C ([B, N, L]) are copied for the chunk too: read in place, the 2N
+// broadcasts of a step are L floats apart, all in one L1 set when L is a
+// multiple of 1024 (12 ways for 32 lines).
 #include "schedules/ScheduleUtil.h"
 
 using namespace Halide;
@@ -61,8 +64,26 @@ void scheduleSelectiveScanCpu(const SelectiveScanFuncs &funcs,
       .fuse(block, batch, task)
       .parallel(task);
   int steps = lanesFor(funcs.length, vectorWidth(context));
-  if (steps > 1)
-    out.vectorize(l, steps, TailStrategy::ShiftInwards);
+  Var blockL("l_block"), laneL("l_lane");
+  if (steps > 1) {
+    // Vectorized along L (y's rows), a block of steps for all the task's
+    // channels at a time: the readouts of the block (a vector of channels
+    // per step) are transposed through a small buffer with steps innermost,
+    // written by one interleaving store (see the staging below) instead of
+    // each output vector gathering its 16 steps.
+    out.split(l, blockL, laneL, steps, TailStrategy::ShiftInwards)
+        .reorder(laneL, lane, blockL, task)
+        .vectorize(laneL);
+    if (funcs.chunk == 0 && steps == lanes) {
+      Func readout = Func(funcs.scan).in(out);
+      std::vector<Var> readoutVars = readout.args(); // (d, k, b)
+      readout.compute_at(out, blockL)
+          .reorder_storage(readoutVars[1], readoutVars[0], readoutVars[2])
+          .reorder(readoutVars[0], readoutVars[1])
+          .vectorize(readoutVars[0], lanes)
+          .unroll(readoutVars[1]);
+    }
+  }
 
   Func scan = funcs.scan;
   std::vector<Var> scanVars = scan.args(); // (d, k, b)
@@ -77,8 +98,24 @@ void scheduleSelectiveScanCpu(const SelectiveScanFuncs &funcs,
       .vectorize(scanLane)
       .unroll(slot);
   LoopLevel staging(scan, chunkIndex);
-  for (Func staged : {funcs.stagedU, funcs.stagedDelta})
-    staged.compute_at(staging).vectorize(staged.args()[0], lanes);
+  // The transposition: each of `lanes` channel rows is read as a dense
+  // vector of `lanes` steps (softplus'd as such), and the unrolled stores
+  // of stride `lanes` merge into one interleaving store, which LLVM lowers
+  // to an in-register transpose (4 vpermt2ps per vector) where a vector of
+  // channels read directly would be a 16-element gather (16 inserts).
+  for (Func staged : {funcs.stagedU, funcs.stagedDelta}) {
+    Var stagedCh = staged.args()[0], stagedL = staged.args()[1];
+    Var blockL("l_block"), laneL("l_lane"), blockCh("d_block");
+    staged.compute_at(staging)
+        .split(stagedL, blockL, laneL, lanes, TailStrategy::GuardWithIf)
+        .split(stagedCh, blockCh, stagedCh, lanes, TailStrategy::RoundUp)
+        .reorder(laneL, stagedCh, blockCh, blockL)
+        .vectorize(laneL)
+        .unroll(stagedCh);
+  }
+  for (Func staged : {funcs.stagedB, funcs.stagedC})
+    staged.compute_at(staging).vectorize(staged.args()[0], lanes,
+                                         TailStrategy::GuardWithIf);
   Func decay = funcs.decay;
   decay.compute_root().vectorize(decay.args()[0], lanes);
 }
