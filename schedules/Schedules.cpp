@@ -148,7 +148,10 @@ const Knob selectiveScanCpu[] = {
     {"chunk", 64, "steps of L whose u and Δ are staged (transposed) at a time"},
     {"chunked_scan", 0,
      "1: the GPU's chunked three-pass scan (chunks of `chunk` steps), to test it", 0},
-    {"fast_math", 1, "1: decays exp(Δ·A) by a degree-5 polynomial 2^x (0: Halide's exp)", 0},
+    {"fast_math", 1,
+     "1: decays exp(Δ·A) by a polynomial 2^x, softplus and silu by that 2^x and a polynomial "
+     "log(1 + e) (0: Halide's exp and log)",
+     0},
 };
 const Knob selectiveScanCuda[] = {
     {"threads", 64, "channels (one thread each) per block of the scan kernels"},
