@@ -136,21 +136,10 @@ def best(*times):
     return min(times, key=lambda t: t["min"])
 
 
-def scan_inputs(torch, batch, length, device):
-    # Δ ≈ softplus(−4 ± 1): the small steps of a trained Mamba (as bench_ssm).
-    shape = (batch, bench_ssm.D_INNER, length)
-    u, z = torch.randn(shape, device=device), torch.randn(shape, device=device)
-    delta = torch.randn(shape, device=device) - 4
-    bm = torch.randn(batch, bench_ssm.D_STATE, length, device=device)
-    cm = torch.randn(batch, bench_ssm.D_STATE, length, device=device)
-    am = -torch.arange(1, bench_ssm.D_STATE + 1.0, device=device).repeat(bench_ssm.D_INNER, 1)
-    d, bias = (torch.ones(bench_ssm.D_INNER, device=device),
-               torch.zeros(bench_ssm.D_INNER, device=device))
-    return u, delta, am, bm, cm, d, z, bias
-
-
-def run(directory, runs, ops, compile_peer, compile_shapes, block_compile=True):
+def run(directory, runs, ops, compile_peer, compile_shapes, block_compile=True, deadline=1e9):
+    import time
     import torch
+    started = time.time()
     torch.backends.cuda.matmul.allow_tf32 = False
     torch.backends.cudnn.allow_tf32 = False
     torch._dynamo.config.cache_size_limit = 64
@@ -158,8 +147,9 @@ def run(directory, runs, ops, compile_peer, compile_shapes, block_compile=True):
         subprocess.run([sys.executable, os.path.join(ROOT, "test", "numeric",
                                                      "selective_scan_ref.py"),
                         "check", os.path.join(directory, name), "1e-4", "1e-5"], check=True)
-    _, scan_chunked, Mamba = bench_ssm.torch_forms()
     device = torch.device("cuda")
+    for line in bench_ssm.check_forms(torch, False, device):
+        print(line, flush=True)
     # Device bandwidth: a copy of 1 GiB (read + write counted) and a triad.
     n = 128 * 1024 * 1024
     a, b, c = (torch.rand(n, device=device) for _ in range(3))
@@ -199,50 +189,126 @@ def run(directory, runs, ops, compile_peer, compile_shapes, block_compile=True):
             print(f"{batch:2} {length:5} {name:9} {' '.join(VARIANTS[name]):28} {fmt(dev)} "
                   f"{rate:7.0f} GB/s {rate / copy:5.0%} of copy", flush=True)
 
-    print("\n## PyTorch (CUDA events, inputs on the GPU); x = PyTorch / Loom device time")
-    print(f"{'op':5} {'B':>2} {'L':>5} {'eager':>19} {'torch.compile':>19} {'x eager':>8} "
-          f"{'x compile':>9}", flush=True)
-    with torch.no_grad():
-        for what in ops:
-            for batch, length in bench_ssm.SHAPES:
-                if what == "scan":
-                    inputs = scan_inputs(torch, batch, length, device)
-                    eager = best(*(cuda_time_ms(torch, lambda: scan_chunked(*inputs, chunk=c),
-                                                runs) for c in (64, 256)))
-                    fast = {"min": float("nan"), "median": float("nan")}
-                    if compile_peer and (compile_shapes is None
-                                         or (batch, length) in compile_shapes):
-                        compiled = torch.compile(lambda *x: scan_chunked(*x, chunk=256),
-                                                 dynamic=False)
-                        fast = cuda_time_ms(torch, lambda: compiled(*inputs), runs)
-                    del inputs
+    peers = run_peers(torch, ops, runs, loom, compile_peer, compile_shapes, block_compile,
+                      deadline, started)
+    print_summary(ops, loom, peers)
+
+
+def print_summary(ops, loom, peers):
+    print("\n## Summary: Loom device time vs the best PyTorch form (ms, min / median); "
+          "x = PyTorch min / Loom min (above 1: Loom faster)")
+    print(f"{'op':5} {'B':>2} {'L':>5} {'loom device':>19} {'best eager':>19} {'which':18} "
+          f"{'best compile':>19} {'which':18} {'x eager':>8} {'x compile':>9} "
+          f"{'x best PyTorch':>14}")
+    for what in ops:
+        for batch, length in bench_ssm.SHAPES:
+            dev = loom[what, batch, length]["device_ms"]
+            timed = peers.get((what, batch, length), {})
+            columns, ratios = [], []
+            for mode in ("eager", "compile"):
+                mine = {k: v for k, v in timed.items() if k.startswith(mode) and "min" in v}
+                if mine:
+                    which = min(mine, key=lambda k: mine[k]["min"])
+                    columns.append(f"{fmt(mine[which])} {which[len(mode) + 1:]:18}")
+                    ratios.append(mine[which]["min"] / dev["min"])
                 else:
-                    x = torch.randn(batch, length, bench_ssm.D_MODEL, device=device)
-                    eager = fast = None
-                    # Inductor 2.11 fails to generate the block with 256-step
-                    # chunks (a SplitScan codegen error); 64 steps is the
-                    # fallback.
-                    compile_block = compile_peer and block_compile
-                    for chunk in (256, 64) if compile_block else (256,):
-                        module = Mamba(lambda *a, c=chunk: scan_chunked(*a, chunk=c))
-                        module = module.to(device).eval()
-                        times = cuda_time_ms(torch, lambda: module(x), runs)
-                        eager = times if eager is None else best(eager, times)
-                        if not compile_block:
-                            break
-                        try:
-                            compiled = torch.compile(module, dynamic=False)
-                            fast = cuda_time_ms(torch, lambda: compiled(x), runs)
-                            break
-                        except Exception as error:
-                            print(f"torch.compile of the block (chunks of {chunk}) failed: "
-                                  f"{str(error).splitlines()[0][:160]}", flush=True)
-                    if fast is None:
-                        fast = {"min": float("nan"), "median": float("nan")}
-                dev = loom[what, batch, length]["device_ms"]
-                print(f"{what:5} {batch:2} {length:5} {fmt(eager)} {fmt(fast)} "
-                      f"{eager['min'] / dev['min']:7.1f}x {fast['min'] / dev['min']:8.1f}x",
-                      flush=True)
+                    columns.append(f"{'-':>19} {'(not run)':18}")
+                    ratios.append(float("nan"))
+            both = [r for r in ratios if r == r]
+            print(f"{what:5} {batch:2} {length:5} {fmt(dev)} {columns[0]} {columns[1]} "
+                  f"{ratios[0]:7.2f}x {ratios[1]:8.2f}x "
+                  f"{(min(both) if both else float('nan')):13.2f}x", flush=True)
+
+
+# The PyTorch forms timed on the GPU: (label, bench_ssm form, keyword
+# arguments). Eager: the chunked cumsum form with chunks of 64 and 256 and
+# the triangular-matmul form (all of L at once) with chunks of 32 and 64.
+# torch.compile: the tri form first (Inductor generates it: no scan op; the
+# chunked form's cumsum failed in Inductor 2.11's SplitScan codegen for the
+# block), then, while the deadline allows, the other candidates.
+GPU_EAGER = {"scan": [("chunked c64", "chunked", {"chunk": 64}),
+                      ("chunked c256", "chunked", {"chunk": 256}),
+                      ("tri c64", "tri", {"chunk": 64, "group": None}),
+                      ("tri c32", "tri", {"chunk": 32, "group": None})],
+             # The block's Δ (mamba_ssm's initialisation) needs chunks of at
+             # most 32 (bench_ssm.CPU_CONFIGS says why).
+             "block": [("chunked c32", "chunked", {"chunk": 32}),
+                       ("chunked c16", "chunked", {"chunk": 16}),
+                       ("tri c32", "tri", {"chunk": 32, "group": None}),
+                       ("tri c16", "tri", {"chunk": 16, "group": None})]}
+GPU_COMPILE_FIRST = {"scan": [("tri c64", "tri", {"chunk": 64, "group": None})],
+                     "block": [("tri c32", "tri", {"chunk": 32, "group": None})]}
+GPU_COMPILE_MORE = {"scan": [("tri c32", "tri", {"chunk": 32, "group": None}),
+                             ("chunked c256", "chunked", {"chunk": 256})],
+                    "block": [("tri c16", "tri", {"chunk": 16, "group": None}),
+                              ("chunked c32", "chunked", {"chunk": 32})]}
+
+
+def run_peers(torch, ops, runs, loom, compile_peer, compile_shapes, block_compile, deadline,
+              started, device="cuda"):
+    """PyTorch eager and torch.compile at every shape; returns
+    {(op, B, L): {"eager LABEL" | "compile LABEL": times or {"error": ...}}}."""
+    import time
+    forms = bench_ssm.torch_scan_forms()
+    device = torch.device(device)  # "cpu": a dry run of this script here
+    peers = {}
+    print("\n## PyTorch (CUDA events, inputs on the GPU); x = PyTorch / Loom device time")
+
+    def callable_for(what, batch, length, form, kwargs):
+        torch.manual_seed(0)
+        if what == "scan":
+            inputs = bench_ssm.scan_inputs(torch, batch, bench_ssm.D_INNER, length,
+                                           device=device)
+            return lambda: forms[form](*inputs, **kwargs)
+        x = torch.randn(batch, length, bench_ssm.D_MODEL, device=device)
+        module = forms["Mamba"](lambda *a: forms[form](*a, **kwargs)).to(device).eval()
+        return lambda: module(x)
+
+    def report(what, batch, length, label, times):
+        peers.setdefault((what, batch, length), {})[label] = times
+        dev = loom[what, batch, length]["device_ms"]
+        if "error" in times:
+            print(f"{what:5} {batch:2} {length:5} {label:22} failed: {times['error']}",
+                  flush=True)
+        else:
+            print(f"{what:5} {batch:2} {length:5} {label:22} {fmt(times)} "
+                  f"{times['min'] / dev['min']:7.2f}x", flush=True)
+
+    shapes = [(what, batch, length) for what in ops for batch, length in bench_ssm.SHAPES]
+    with torch.no_grad():
+        for what, batch, length in shapes:
+            for label, form, kwargs in GPU_EAGER[what]:
+                function = callable_for(what, batch, length, form, kwargs)
+                if torch.isfinite(function()).all():
+                    times = cuda_time_ms(torch, function, runs)
+                else:  # a chunk too long for these Δ: no peer
+                    times = {"error": "non-finite output (|A|·ΣΔ over a chunk beyond f32)"}
+                report(what, batch, length, "eager " + label, times)
+                del function
+        if not compile_peer:
+            return peers
+        for configs in (GPU_COMPILE_FIRST, GPU_COMPILE_MORE):
+            for what, batch, length in shapes:
+                if what == "block" and not block_compile:
+                    continue
+                if compile_shapes is not None and (batch, length) not in compile_shapes:
+                    continue
+                for label, form, kwargs in configs[what]:
+                    if time.time() - started > deadline:
+                        print(f"(deadline {deadline:.0f} s passed: no torch.compile of {what} "
+                              f"{batch}x{length} {label})", flush=True)
+                        continue
+                    function = callable_for(what, batch, length, form, kwargs)
+                    try:
+                        compiled = bench_ssm.compiled_or_error(torch, function, function())
+                        times = cuda_time_ms(torch, compiled, runs)
+                    except Exception as error:  # reported; the other peers stand
+                        times = {"error": f"{type(error).__name__}: "
+                                          f"{str(error).splitlines()[0][:160]}"}
+                    report(what, batch, length, "compile " + label, times)
+                    del function
+                    torch._dynamo.reset()
+    return peers
 
 
 def main():
@@ -259,6 +325,8 @@ def main():
                         help="run: torch.compile the scan only at these BxL (comma-separated)")
     parser.add_argument("--no-block-compile", action="store_true",
                         help="run: no torch.compile of the Mamba block (minutes of Inductor)")
+    parser.add_argument("--deadline", type=float, default=1e9,
+                        help="run: start no torch.compile after this many seconds")
     parser.add_argument("--variants", action="store_true",
                         help="build: also scans with other knob settings (VARIANTS)")
     args = parser.parse_args()
@@ -271,7 +339,7 @@ def main():
             compile_shapes = {tuple(int(v) for v in s.split("x"))
                               for s in args.compile_shapes.split(",")}
         run(args.directory, args.runs, ops, not args.no_compile, compile_shapes,
-            not args.no_block_compile)
+            not args.no_block_compile, args.deadline)
 
 
 if __name__ == "__main__":
