@@ -3,20 +3,40 @@
 N = 16, d_conv 4, dt_rank 48) for B in {1, 8}, L in {1024, 4096}, Loom vs
 PyTorch on this CPU, in the same run, 2 threads each.
 
-PyTorch runs in two forms: `loop`, the straightforward recurrence (one step
-of L at a time on [B, D, N] tensors), and `chunked`, the fastest form found:
-chunks of 64 steps, each scanned in closed form with cumulative sums
-(h_t = e_t · (h_0 + Σ_{s≤t} x_s / e_s), e_t = exp(A · Σ_{r≤t} Δ_r)), which is
-stable while A·ΣΔ over a chunk stays inside f32's exponent range.
+PyTorch runs every form of the scan (alone and inside the Mamba twin),
+eagerly and with torch.compile (Inductor's C++ backend; timed after its
+compilation, each compiled output checked against the eager one):
+  loop     the straightforward recurrence (one step of L at a time on
+           [B, D, N]); eager only (compiled, it would unroll L steps);
+  chunked  chunks scanned in closed form with cumulative sums
+           (h_t = e_t · (h_0 + Σ_{s≤t} x_s / e_s), e_t = exp(A · Σ_{r≤t} Δ_r)),
+           torch.cumsum; valid while |A|·ΣΔ over a chunk stays inside f32's
+           exponent range (a form whose output is not finite is reported
+           "failed", not timed);
+  tri      the same closed form with no scan op: the within-chunk sums are
+           products with a triangular ones matrix, the state carried across
+           chunks by a short loop (Inductor generates all of it).
+Before timing, every form is checked against the loop in float64 and the
+compiled forms in float32 (`--check` does only that).
 
-Prints min / median latency (ms), the ratios peer/Loom (above 1: Loom is
-faster), the scan's achieved bytes/s (u, Δ, z read and y written once, B and
-C once per batch) against a STREAM-style triad measured in the same run, and
-the L = 4096 / L = 1024 time ratio (4.0 is linear).
+torch.compile needs PyTorch 2 (Debian's python3-torch is 1.13): install the
+PyPI wheel once into build/torch-venv, which is then the peer (MKL, AVX-512
+kernels; `--python /usr/bin/python3` times Debian's instead):
+    /usr/bin/python3 -m venv build/torch-venv
+    build/torch-venv/bin/pip install "torch==2.11.*" numpy
+
+Prints per shape each form's min / median latency (ms) and x = PyTorch /
+Loom (above 1: Loom is faster), the best PyTorch form, the scan's achieved
+bytes/s (u, Δ, z read and y written once, B and C once per batch) against a
+STREAM-style triad measured in the same run, the load average, and a
+summary table with "x best PyTorch" (best PyTorch min / Loom min).
 
 usage: /usr/bin/python3 test/bench/bench_ssm.py [--runs 10] [--loop-runs 1]
-           [--only scan] [--shapes 1x1024,8x4096] [--knob ss.chunk=32]
-           [--variant ss.fast_math=0]   (an extra Loom row per shape, same run)
+           [--only scan] [--shapes 1x1024,8x4096] [--forms chunked,tri]
+           [--no-compile] [--budget 8] [--check] [--python PY]
+           [--knob ss.chunk=32] [--variant ss.fast_math=0]
+  (--budget: seconds of timed runs per PyTorch configuration, at least 3
+  runs; --loop-max: the loop form only where B·L is at most this)
 """
 import argparse
 import json
@@ -407,8 +427,9 @@ def main():
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--loop-runs", type=int, default=1,
                         help="runs of the (slow) loop-over-L PyTorch form (0: skip it)")
-    parser.add_argument("--loop-max", type=int, default=8 * 4096,
-                        help="time the loop form only where B·L is at most this")
+    parser.add_argument("--loop-max", type=int, default=8 * 1024,
+                        help="time the loop form only where B·L is at most this (default "
+                             "8192: at 8x4096 one call takes minutes)")
     parser.add_argument("--only", choices=["scan", "block"], help="one of the two ops")
     parser.add_argument("--shapes", default=",".join(f"{b}x{l}" for b, l in SHAPES),
                         help="comma-separated BxL (default: all four)")
