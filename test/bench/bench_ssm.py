@@ -232,7 +232,9 @@ CPU_CONFIGS = {
     # at most 32: |A|·ΣΔ reaches 115 over 64 steps (measured at 1x1024), and
     # the closed form's e^{A·ΣΔ} underflows, its output inf/NaN.
     "block": {"loop": [("loop", {})],
-              "chunked": [("chunked c32", {"chunk": 32}), ("chunked c16", {"chunk": 16})],
+              # (c16 measured level with c32 compiled at 1x1024, slower eager; its
+              # compilation at L = 4096, 256 unrolled chunks, takes minutes here)
+              "chunked": [("chunked c32", {"chunk": 32})],
               "tri": [("tri c32 g512", {"chunk": 32, "group": 512})]}}
 CPU_COMPILE = ("chunked", "tri")
 
@@ -329,6 +331,8 @@ def peer(request):
                 "version": torch.__version__}
     batch, length = request["batch"], request["length"]
     result = {}
+    if request["what"] in MIXERS:
+        return mixer_peer(torch, request)
     with torch.no_grad():
         if request["what"] == "scan":
             inputs = scan_inputs(torch, batch, D_INNER, length)
@@ -367,6 +371,34 @@ def peer(request):
                     result["compile " + label] = {
                         "error": f"{type(error).__name__}: {str(error).splitlines()[0][:200]}"}
                 torch._dynamo.reset()
+    return result
+
+
+# The Mamba-2 and Hydra blocks (bench_mamba2's configurations and PyTorch
+# peer: the block with the chunked SSD scan, chunks of 128 and 64).
+MIXERS = ("mamba2", "hydra")
+MIXER_CONFIGS = [("ssd c128", {"chunk": 128}), ("ssd c64", {"chunk": 64})]
+
+
+def mixer_peer(torch, request):
+    import bench_mamba2
+    result = {}
+    with torch.no_grad():
+        for label, kwargs in MIXER_CONFIGS:
+            torch.manual_seed(0)
+            function = bench_mamba2.make_forward(request["what"], request["batch"],
+                                                 request["length"], **kwargs)
+            result["eager " + label] = time_ms(function, request["runs"], 1, request["budget_s"])
+            if not (request["compile"] and hasattr(torch, "compile")):
+                continue
+            try:
+                compiled = compiled_or_error(torch, function, function())
+                result["compile " + label] = time_ms(compiled, request["runs"], 1,
+                                                     request["budget_s"])
+            except Exception as error:  # reported, not fatal
+                result["compile " + label] = {
+                    "error": f"{type(error).__name__}: {str(error).splitlines()[0][:200]}"}
+            torch._dynamo.reset()
     return result
 
 
@@ -430,7 +462,10 @@ def main():
     parser.add_argument("--loop-max", type=int, default=8 * 1024,
                         help="time the loop form only where B·L is at most this (default "
                              "8192: at 8x4096 one call takes minutes)")
-    parser.add_argument("--only", choices=["scan", "block"], help="one of the two ops")
+    parser.add_argument("--only", choices=["scan", "block", "mixers"],
+                        help="one of the ops (mixers: the Mamba-2 and Hydra blocks)")
+    parser.add_argument("--mixer-shapes", default="1x1024",
+                        help="BxL of the Mamba-2 and Hydra blocks (comma-separated; '' for none)")
     parser.add_argument("--shapes", default=",".join(f"{b}x{l}" for b, l in SHAPES),
                         help="comma-separated BxL (default: all four)")
     parser.add_argument("--forms", default="loop,chunked,tri",
@@ -474,14 +509,19 @@ def main():
     print(f"STREAM triad (torch, {THREADS} threads): {triad:.1f} GB/s")
     summary = []
     with tempfile.TemporaryDirectory() as workdir:
-        for what in ("scan", "block"):
-            if args.only and args.only != what:
+        for what in ("scan", "block") + MIXERS:
+            if args.only and args.only != ("mixers" if what in MIXERS else what):
                 continue
             by_length = {}
-            shapes = [tuple(int(v) for v in s.split("x")) for s in args.shapes.split(",")]
+            shapes = args.mixer_shapes if what in MIXERS else args.shapes
+            shapes = [tuple(int(v) for v in s.split("x")) for s in shapes.split(",") if s]
             for batch, length in shapes:
-                spec = scan_spec(batch, length) if what == "scan" else block_spec(batch,
-                                                                                  length)
+                if what in MIXERS:
+                    import bench_mamba2
+                    spec = bench_mamba2.spec(what, batch, length)
+                else:
+                    spec = scan_spec(batch, length) if what == "scan" else block_spec(batch,
+                                                                                      length)
                 print(f"\n{what} B={batch} L={length} (load average "
                       f"{os.getloadavg()[0]:.2f})", flush=True)
                 loom = run_loom(spec, args.runs, workdir, args.knob)
@@ -506,7 +546,8 @@ def main():
                         note = f"  ({t['error']})" if "error" in t else \
                             f"  x {t['min'] / loom['min']:.2f} ({t['runs']} runs)"
                         print(f"  {name:34} {fmt(t)}{note}", flush=True)
-                    if "loop" in forms and not loop_runs and python == pythons[0]:
+                    if ("loop" in forms and not loop_runs and python == pythons[0]
+                            and what not in MIXERS):
                         print(f"  (loop form skipped: B·L > --loop-max {args.loop_max})")
                 timed = {k: v for k, v in peers.items() if "error" not in v}
                 fastest = min(timed, key=lambda k: timed[k]["min"])
