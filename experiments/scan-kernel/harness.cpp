@@ -3,7 +3,8 @@
 // LAYERS.md §3 (delta_softplus, A = −exp(A_log), D skip, silu(z) gate; atol
 // 1e-4 + rtol 1e-5) or times it with CUDA events (min and median of `runs`).
 // usage: harness PTX B D L N T check|time RUNS [Q]   (Q = −1: one block of T
-// threads per (batch, channel), the block-scan grid)
+// threads per (batch, channel), the block-scan grid); the kernel entry is
+// `scan` or $KERNEL.
 #include <cuda.h>
 #undef cuEventElapsedTime
 extern "C" CUresult cuEventElapsedTime(float *, CUevent, CUevent);
@@ -25,7 +26,8 @@ int main(int argc, char **argv) {
   int Q = argc > 9 ? atoi(argv[9]) : 1;
   std::string mode = argv[7]; int runs = atoi(argv[8]);
   CK(cuInit(0)); CUdevice dev; CK(cuDeviceGet(&dev, 0)); CUcontext ctx; CK(cuDevicePrimaryCtxRetain(&ctx, dev)); CK(cuCtxSetCurrent(ctx));
-  CUmodule mod; CK(cuModuleLoadData(&mod, ptx.c_str())); CUfunction fn; CK(cuModuleGetFunction(&fn, mod, "scan"));
+  CUmodule mod; CK(cuModuleLoadData(&mod, ptx.c_str())); CUfunction fn; const char *entry = getenv("KERNEL") ? getenv("KERNEL") : "scan";
+  CK(cuModuleGetFunction(&fn, mod, entry));
   size_t n3 = size_t(B) * D * L, nbc = size_t(B) * N * L;
   std::mt19937 rng(1); std::normal_distribution<float> g;
   std::vector<float> u(n3), dt(n3), z(n3), bm(nbc), cm(nbc), alog(size_t(D) * N), dsk(D), bias(D), y(n3);

@@ -3,10 +3,11 @@
 // RUN: %loomc %s --emit=stmt --target=cuda --knob selective_scan.chunk=64 | FileCheck %s --check-prefix=ONE
 // RUN: %loomc %s --emit=stmt --target=cuda --knob selective_scan.bc_steps=4 | FileCheck %s --check-prefix=BC4 --implicit-check-not=ld.local
 // RUN: %loomc %s --emit=stmt --target=cuda --knob selective_scan.fast_math=0 | FileCheck %s --check-prefix=PRECISE
+// RUN: %loomc %s --emit=stmt --target=cuda --knob selective_scan.kernel=1 | FileCheck %s --check-prefix=NOKERNEL
 
-// No chunk of 128 to 1024 steps divides L = 64, so this scan does not run as
-// loomc's block-scan kernel (selective-scan-kernel.mlir) but with the
-// chunked Halide schedule: L = 64 in chunks of
+// The chunked Halide schedule (the default; loomc's block-scan kernel is
+// opt-in, selective-scan-kernel.mlir, and needs L to be a multiple of 128):
+// L = 64 in chunks of
 // `chunk` (default 16: four chunks). Pass 1 scans each chunk from zero
 // (chunk_end s0, grid: channel blocks × chunks × batch), pass 2 carries the
 // states across chunks (carried s1, one thread per (channel, state): blocks
@@ -70,3 +71,8 @@ loom.model @scan {
 // PRECISE:    .visible .entry _kernel_y_chunk_end_s0_b___block_id_z(
 // PRECISE-NOT: lg2.approx
 // PRECISE:    halide_cuda_initialize_kernels
+
+// kernel=1 asks for the block-scan kernel, but no chunk of 128 to 1024
+// steps divides L = 64: the Halide schedule runs the scan.
+// NOKERNEL-NOT: loom_kernel
+// NOKERNEL:     halide_cuda_run({{.*}}"_kernel_y_s0_b___block_id_z"
