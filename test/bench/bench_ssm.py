@@ -472,7 +472,7 @@ def main():
                         help="PyTorch scan forms to time (comma-separated)")
     parser.add_argument("--python", action="append",
                         help="a Python with PyTorch to time (repeatable; default: "
-                             "/usr/bin/python3 and build/torch-venv/bin/python if present)")
+                             "build/torch-venv/bin/python if present, else /usr/bin/python3)")
     parser.add_argument("--no-compile", action="store_true", help="no torch.compile peers")
     parser.add_argument("--budget", type=float, default=8.0,
                         help="seconds of timed runs per PyTorch configuration: fewer runs "
