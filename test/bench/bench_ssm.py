@@ -19,11 +19,12 @@ compilation, each compiled output checked against the eager one):
 Before timing, every form is checked against the loop in float64 and the
 compiled forms in float32 (`--check` does only that).
 
-torch.compile needs PyTorch 2 (Debian's python3-torch is 1.13): install the
-PyPI wheel once into build/torch-venv, which is then the peer (MKL, AVX-512
-kernels; `--python /usr/bin/python3` times Debian's instead):
-    /usr/bin/python3 -m venv build/torch-venv
-    build/torch-venv/bin/pip install "torch==2.11.*" numpy
+The peer is Debian's PyTorch (/usr/bin/python3: 1.13, generic BLAS, no
+torch.compile), the one the project installs. torch.compile needs PyTorch 2,
+which Debian 12 does not ship and the project's scripts do not install from
+PyPI: give an interpreter that has it with `--python PY` (repeatable; each is
+timed in the same run) to compare with it too. build/torch-venv/bin/python is
+used by default where it exists.
 
 Prints per shape each form's min / median latency (ms) and x = PyTorch /
 Loom (above 1: Loom is faster), the best PyTorch form, the scan's achieved
