@@ -172,10 +172,16 @@ def torch_peers(torch, runs):
             peers["nested_ffn", name] = cuda_times(
                 torch, lambda: F.linear(F.gelu(F.linear(x, w1[:m], b1[:m])), w2[:, :m], b2), runs)
         import bench_ssm
-        _, scan_chunked, Mamba = bench_ssm.torch_forms()
+        forms = bench_ssm.torch_scan_forms()
+        scan_tri, Mamba = forms["tri"], forms["Mamba"]
         for batch, length in MAMBA:
-            module = Mamba(lambda *a: scan_chunked(*a, chunk=256)).to(dev).eval()
+            # The tri form with chunks of 32: the fastest finite eager form of
+            # the block (bench_ssm; chunks of 256 overflow f32 and time NaNs).
+            module = Mamba(lambda *a: scan_tri(*a, chunk=32)).to(dev).eval()
             x = torch.randn(batch, length, bench_ssm.D_MODEL, device=dev)
+            with torch.no_grad():
+                if not torch.isfinite(module(x)).all():
+                    raise SystemExit("gpu_gemm: the PyTorch Mamba block's output is not finite")
             peers[f"mamba_{batch}x{length}", ""] = cuda_times(torch, lambda: module(x), runs)
             # The block's two linears alone (what this schedule changes).
             peers[f"mamba_{batch}x{length}", "in_proj"] = cuda_times(
