@@ -187,10 +187,10 @@ std::string selectiveScanKernelMLIR(const ScanKernelShape &shape, llvm::StringRe
   std::string zero = w.f32(0.0), one = w.f32(1.0), log2e = w.f32(kLog2E);
   std::string c0 = w.index(0), c1 = w.index(1), c2 = w.index(2);
   std::string lane = w.iop("remui", t, w.index(32)), warp = w.iop("divui", t, w.index(32));
-  // The carried states of chunk 0: zero.
-  std::string first = w.cmpi("ult", t, w.index(N));
-  w.line(fmt::format("scf.if {} {{", first));
-  w.line(fmt::format("  memref.store {}, %carry[{}, {}] : {}", zero, c0, t, carries));
+  // The carried states of chunk 0: zero (states t, t + T, ...: N may
+  // exceed the block's threads).
+  w.line(fmt::format("scf.for %state = {} to {} step {} {{", t, w.index(N), w.index(T)));
+  w.line(fmt::format("  memref.store {}, %carry[{}, %state] : {}", zero, c0, carries));
   w.line("}");
   w.line("gpu.barrier");
   std::string bias = shape.hasBias ? w.load("%bias", d, vec) : zero;
