@@ -430,11 +430,10 @@ int buildArtifact(const CompileOptions &options, const ResolvedTarget &target,
   std::string cxx = cxxCompiler();
   std::string glueObject = scratch.file("glue.o");
   std::vector<std::string> glueArguments = {"-O2", "-fPIC", "-c", gluePath, "-I",
-                                            LOOM_RUNTIME_INCLUDE_DIR, "-o", glueObject};
-  if (!kernels.empty()) { // loomrt_cuda_kernels.h includes HalideRuntime.h
-    glueArguments.insert(glueArguments.end() - 2, "-I");
-    glueArguments.insert(glueArguments.end() - 2, LOOM_HALIDE_INCLUDE_DIR);
-  }
+                                            LOOM_RUNTIME_INCLUDE_DIR};
+  if (!kernels.empty()) // loomrt_cuda_kernels.h includes HalideRuntime.h
+    glueArguments.insert(glueArguments.end(), {"-I", LOOM_HALIDE_INCLUDE_DIR});
+  glueArguments.insert(glueArguments.end(), {"-o", glueObject});
   appendSanitizerFlags(glueArguments);
   if (int status = runTool(cxx, glueArguments))
     return status;

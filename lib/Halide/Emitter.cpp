@@ -501,7 +501,7 @@ FailureOr<std::optional<Halide::Func>> Lowering::emitScanKernel(SelectiveScanOp 
   shape.deltaSoftplus = scan.getDeltaSoftplus();
   shape.aIsLog = scan.getAIsLog();
   // The extern stage is the stored Func: no elementwise op fused after it.
-  if (!chooseScanKernelTiling(shape) || storedValue[scan] != scan.getResult())
+  if (!chooseScanKernelTiling(shape) || storedValue.lookup(scan) != scan.getResult())
     return std::optional<Halide::Func>();
   // Every input must be a buffer the stage can be handed: an input or
   // parameter, or a value the pipeline materializes anyway.
