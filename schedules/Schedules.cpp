@@ -164,11 +164,11 @@ const Knob selectiveScanCuda[] = {
      "ld.v4 per state, 2 issues a pair's scalar loads ahead (fastest on the H100)"},
     {"carry_unroll", 8,
      "chunks unrolled in the carry pass (their chunk ends stay in registers between them)"},
-    {"kernel", 0,
+    {"kernel", 1,
      "1: the single-pass block-scan kernel (MLIR GPU code lowered to PTX, an extern stage) "
-     "when a chunk of 128 to 1024 steps divides L and every input is a buffer; 0: the "
-     "chunked Halide schedule (the knobs above). Opt-in: examples/hybrid.loom's outputs "
-     "differ (by 2.6%, nondeterministically) with it on the H100",
+     "when a chunk of 128 to 1024 steps divides L, every input is a buffer and no "
+     "elementwise op is fused after the scan; otherwise, and with 0, the chunked Halide "
+     "schedule (the knobs above)",
      0},
 };
 

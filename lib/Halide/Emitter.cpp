@@ -521,6 +521,20 @@ FailureOr<std::optional<Halide::Func>> Lowering::emitScanKernel(SelectiveScanOp 
       return std::optional<Halide::Func>();
     kernel.bufferExtents.push_back(halideExtents(shapeOf(operand)));
   }
+  // Halide learns what an extern stage reads only at run time (the bounds
+  // query), so without this every producer upstream would be compiled for
+  // symbolic bounds. A GPU reduction's shared staging then has a dynamic
+  // size, which Halide 14 moves to a global buffer that gave wrong,
+  // run-to-run different sums (the rms_norm before examples/hybrid.loom's
+  // mamba). The stage reads every input whole: say so statically.
+  for (size_t i = 0; i < operands.size(); ++i) {
+    if (!materialized.contains(operands[i]) || imageParamOf.count(operands[i]))
+      continue;
+    Halide::Func input = tensor(operands[i]).func;
+    const std::vector<int64_t> &extents = kernel.bufferExtents[i];
+    for (size_t dim = 0; dim < extents.size(); ++dim)
+      input.bound(input.args()[dim], 0, static_cast<int>(extents[dim]));
+  }
   kernel.bufferExtents.push_back(halideExtents(u));
 
   kernel.symbol = "loom_kernel_" + name;

@@ -278,7 +278,11 @@ std::string selectiveScanKernelMLIR(const ScanKernelShape &shape, llvm::StringRe
   }
   std::string exclusiveP = w.select(laneZero, one, w.shuffleUp(P, 1).first);
   std::string exclusiveH = w.select(laneZero, zero, w.shuffleUp(H, 1).first);
-  std::string slot = w.iop("remui", "%n", c2);
+  // Totals alternate between two slots, one barrier per state; counted over
+  // (chunk, state), so that an odd N does not reuse the last state's slot for
+  // the next chunk's first state before every warp has read it.
+  std::string slot =
+      w.iop("remui", w.iop("addi", w.iop("muli", "%chunk", w.index(N)), "%n"), c2);
   w.line(fmt::format("scf.if {} {{", lastLane));
   w.line(fmt::format("  memref.store {}, %totals[{}, {}, {}] : {}", P, slot, c0, warp, totals));
   w.line(fmt::format("  memref.store {}, %totals[{}, {}, {}] : {}", H, slot, c1, warp, totals));

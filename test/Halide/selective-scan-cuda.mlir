@@ -3,11 +3,13 @@
 // RUN: %loomc %s --emit=stmt --target=cuda --knob selective_scan.chunk=64 | FileCheck %s --check-prefix=ONE
 // RUN: %loomc %s --emit=stmt --target=cuda --knob selective_scan.bc_steps=4 | FileCheck %s --check-prefix=BC4 --implicit-check-not=ld.local
 // RUN: %loomc %s --emit=stmt --target=cuda --knob selective_scan.fast_math=0 | FileCheck %s --check-prefix=PRECISE
-// RUN: %loomc %s --emit=stmt --target=cuda --knob selective_scan.kernel=1 | FileCheck %s --check-prefix=NOKERNEL
+// RUN: %loomc %s --emit=stmt --target=cuda --knob selective_scan.kernel=0 | FileCheck %s
+// RUN: %loomc %s --emit=stmt --target=cuda | FileCheck %s --check-prefix=NOKERNEL
 
-// The chunked Halide schedule (the default; loomc's block-scan kernel is
-// opt-in, selective-scan-kernel.mlir, and needs L to be a multiple of 128):
-// L = 64 in chunks of
+// The chunked Halide schedule, which runs every scan that loomc's block-scan
+// kernel (the default where it applies, selective-scan-kernel.mlir) does not:
+// that kernel needs L to be a multiple of 128, so L = 64 falls back to this
+// schedule with knob kernel=1 (the default) as with kernel=0. L = 64 in chunks of
 // `chunk` (default 16: four chunks). Pass 1 scans each chunk from zero
 // (chunk_end s0, grid: channel blocks × chunks × batch), pass 2 carries the
 // states across chunks (carried s1, one thread per (channel, state): blocks
@@ -72,7 +74,7 @@ loom.model @scan {
 // PRECISE-NOT: lg2.approx
 // PRECISE:    halide_cuda_initialize_kernels
 
-// kernel=1 asks for the block-scan kernel, but no chunk of 128 to 1024
+// The default kernel=1 asks for the block-scan kernel, but no chunk of 128 to 1024
 // steps divides L = 64: the Halide schedule runs the scan.
 // NOKERNEL-NOT: loom_kernel
 // NOKERNEL:     halide_cuda_run({{.*}}"_kernel_y_s0_b___block_id_z"

@@ -1,13 +1,13 @@
+// RUN: %loomc %s --emit=stmt --target=cuda | FileCheck %s --check-prefix=STMT
 // RUN: %loomc %s --emit=stmt --target=cuda --knob selective_scan.kernel=1 | FileCheck %s --check-prefix=STMT
-// RUN: %loomc %s --emit=asm --target=cuda --knob selective_scan.kernel=1 | FileCheck %s --check-prefix=PTX --implicit-check-not=ld.local --implicit-check-not=st.local
-// RUN: %loomc %s --emit=stmt --target=cuda | FileCheck %s --check-prefix=HALIDE
-// RUN: %loomc %s --target=cuda --knob selective_scan.kernel=1 --random-weights -o %t.exe
+// RUN: %loomc %s --emit=asm --target=cuda | FileCheck %s --check-prefix=PTX --implicit-check-not=ld.local --implicit-check-not=st.local
+// RUN: %loomc %s --emit=stmt --target=cuda --knob selective_scan.kernel=0 | FileCheck %s --check-prefix=HALIDE
+// RUN: %loomc %s --target=cuda --random-weights -o %t.exe
 // RUN: nm %t.exe | FileCheck %s --check-prefix=LINKED
 // RUN: %loomc %s --emit=stmt | FileCheck %s --check-prefix=CPU
 
-// With knob kernel=1 (opt-in: see the knob's help), the selective scan on
-// CUDA runs as loomc's own block-scan kernel
-// (lib/Halide/ScanKernel.h) when a chunk of 128 to 1024 steps divides L:
+// By default (knob kernel=1), the selective scan on CUDA runs as loomc's own
+// block-scan kernel (lib/Halide/ScanKernel.h) when a chunk of 128 to 1024 steps divides L:
 // here L = 512, chunks of 64 threads × 8 steps. The kernel is MLIR GPU code
 // lowered to PTX by MLIR's NVVM target, and the Halide pipeline calls it as
 // an extern stage: first to ask which region of each input it reads, then
@@ -48,9 +48,8 @@ loom.model @scan {
 // PTX:      div.approx.ftz.f32
 // PTX:      st.global.v4.f32
 
-// By default (kernel=0): the chunked Halide schedule
-// (selective-scan-cuda.mlir), which also runs every scan whose L no chunk
-// divides.
+// With kernel=0: the chunked Halide schedule (selective-scan-cuda.mlir),
+// which also runs every scan whose L no chunk divides.
 // HALIDE-NOT: loom_kernel
 // HALIDE:     halide_cuda_run({{.*}}"_kernel_y_chunk_end_s0
 // HALIDE:     halide_cuda_run({{.*}}"_kernel_y_carried_s1

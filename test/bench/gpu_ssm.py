@@ -69,8 +69,8 @@ NOMINAL_GBPS = 3350.0
 # Knob variants (--variants) of the scan and the Mamba block, at every shape:
 # name -> loomc knobs of loom.selective_scan, timed beside the default build.
 VARIANTS = {
-    # loomc's block-scan kernel instead of the chunked Halide schedule.
-    "kernel": ["kernel=1"],
+    # The chunked Halide schedule instead of loomc's block-scan kernel.
+    "halide": ["kernel=0"],
 }
 VARIANT_SHAPES = bench_ssm.SHAPES
 # The small checks: (subdirectory, reference arguments, knobs).
@@ -79,7 +79,10 @@ CHECKS = [("check", ["2", "64", "37", "16", "z"], []),
           ("check5", ["2", "40", "37", "16", "nosoftplus"],
            ["--knob", "ss.chunk=8", "--knob", "ss.threads=16"]),
           ("check_long", ["1", "64", "2048", "16", "long", "z"], []),
-          ("check_wide", ["1", "64", "512", "16", "nosoftplus", "wide"], [])]
+          ("check_wide", ["1", "64", "512", "16", "nosoftplus", "wide"], []),
+          # An odd number of states across chunks of the block-scan kernel
+          # (L = 2048: two chunks of 128 threads, four warps).
+          ("check_odd", ["1", "64", "2048", "15", "z"], [])]
 
 
 def loomc(*args):
