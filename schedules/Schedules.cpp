@@ -83,6 +83,11 @@ const Knob convolutionCuda[] = {
     {"tile_y", 4, "threads per block along the output height (conv1d: channels)"},
     {"tile_channels", 4, "threads per block along the output channels (conv2d)"},
 };
+const Knob conv1dCuda[] = {
+    {"tile_x", 32, "threads per block along the positions"},
+    {"tile_y", 4, "threads per block along the output channels (fused with the batch)"},
+    {"items", 4, "consecutive positions per thread (unrolled: each tap loaded once per thread)"},
+};
 // conv2d and hyper_zzw add the knobs of the CUDA depthwise schedule
 // (schedules/cuda/depthwise.cpp).
 #define LOOM_DEPTHWISE_CUDA_KNOBS                                                        \
@@ -235,7 +240,7 @@ struct RegistryEntry {
 
 const RegistryEntry registry[] = {
     {"loom.linear", linearCpu, linearCuda},
-    {"loom.conv1d", convolutionCpu, convolutionCuda},
+    {"loom.conv1d", convolutionCpu, conv1dCuda},
     {"loom.conv2d", conv2dCpu, conv2dCuda},
     {"loom.layer_norm", rowReductionCpu, rowReductionCuda},
     {"loom.rms_norm", rowReductionCpu, rowReductionCuda},

@@ -172,6 +172,17 @@ void Lowering::plan() {
   for (Operation &op : body) {
     if (isa<InputOp, ParamOp, OutputOp>(op) || isFused(&op))
       continue;
+    // A slice read only by transposes and elementwise ops (how
+    // loom-decompose splits a block's projections, and crops a causal
+    // convolution) is read through by them: materializing it would be a pass
+    // over memory that only copies.
+    if (isa<SliceOp>(op) && !op.getResult(0).use_empty() &&
+        llvm::all_of(op.getResult(0).getUsers(), [](Operation *user) {
+          return isa<TransposeOp>(user) || loom::isElementwise(user);
+        })) {
+      roles[&op] = Role::Inline;
+      continue;
+    }
     roles[&op] = Role::Anchor;
     // Fuse the elementwise ops that follow, while each is the only consumer
     // of the previous value and keeps its shape (so the anchor's tiles cover
