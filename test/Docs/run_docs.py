@@ -89,9 +89,11 @@ def parse_blocks(text):
 
 
 def link_repository(work, source_root, build_root):
-    """The work directory looks like the repository root."""
+    """The work directory looks like the repository root. `out` (the git-ignored
+    folder for local artifacts) is the tutorial's own output folder: linking the
+    checkout's would let parallel tests overwrite each other's files there."""
     for entry in sorted(os.listdir(source_root)):
-        if entry.startswith(".") or entry == "build":
+        if entry.startswith(".") or entry in ("build", "out"):
             continue
         os.symlink(os.path.join(source_root, entry), os.path.join(work, entry))
     os.symlink(build_root, os.path.join(work, "build"))
