@@ -54,10 +54,15 @@ void scheduleLinearCuda(const LinearFuncs &funcs, const ScheduleContext &context
     gemm.k = funcs.reduction.x;
     gemm.lhs = funcs.input;
     gemm.rhs = funcs.weight;
+    gemm.unrollSlab = static_cast<int>(context.knobs.get("gemm_unroll"));
+    if (std::optional<WarpTile> warp = fitWarpTile(context.knobs, extents[0], extents[1],
+                                                   batches, funcs.inFeatures)) {
+      scheduleWarpGemmCuda(gemm, *warp, static_cast<int>(context.knobs.get("gemm_warp_unroll")));
+      return;
+    }
     gemm.tile = fitGemmTile(gemmTileFromKnobs(context.knobs), extents[0], extents[1], batches,
                             /*colsDivide=*/false, context.knobs.get("gemm_min_blocks"),
                             funcs.inFeatures);
-    gemm.unrollSlab = static_cast<int>(context.knobs.get("gemm_unroll"));
     scheduleStagedGemmCuda(gemm);
     return;
   }
