@@ -40,10 +40,10 @@ namespace {
    "in registers) from this many blocks on; else the staged product (off: not faster under " \
    "Halide's 64-register JIT cap, notes/gemm-gpu.md)"},                                       \
   {"gemm_warp_cols", 4, "warp-tiled product: output features per lane"},                    \
-  {"gemm_warp_rows", 16, "warp-tiled product: rows per lane"},                              \
+  {"gemm_warp_rows", 32, "warp-tiled product: rows per lane"},                              \
   {"gemm_warp_slab", 16, "warp-tiled product: reduction elements per shared-memory slab"},  \
   {"gemm_pad_warp", 4, "warp-tiled product: padding of the input slab's rows in shared memory"}, \
-  {"gemm_pad_warp_rhs", 1, "warp-tiled product: padding of the weight slab's rows"},        \
+  {"gemm_pad_warp_rhs", 4, "warp-tiled product: padding of the weight slab's rows"},        \
   {"gemm_warp_raster", 1, "warp-tiled product: 1 row blocks on blockIdx.x, 2 column blocks"}, \
   {"gemm_warp_unroll", 1, "warp-tiled product: unroll factor of the loop over a slab"}
 
