@@ -1,6 +1,7 @@
 // CUDA schedule of loom.linear. From gemm_min_rows rows on, the staged
 // matrix product of schedules/cuda/gemm.cpp (shared-memory slabs, a register
-// tile per thread). Below (a few tokens: the weights' bandwidth, not their
+// tile per thread), or its warp-tiled product where that gives at least
+// gemm_warp_min_blocks blocks (opt-in: see docs/gpu.md). Below (a few tokens: the weights' bandwidth, not their
 // reuse, is the limit), a register tile per thread straight from global
 // memory: each thread accumulates reg_features consecutive output features ×
 // reg_rows rows in registers over the input features, so that every loaded
