@@ -35,7 +35,17 @@ namespace {
   {"gemm_slab", 32, "staged product: reduction elements per shared-memory slab"},       \
   {"gemm_unroll", 8, "staged product: unroll factor of the loop over a slab"},          \
   {"gemm_pad", 1, "staged product: padding of a slab's rows in shared memory (1 or 4)"}, \
-  {"gemm_min_blocks", 264, "staged product: smaller register tiles until this many blocks"}
+  {"gemm_min_blocks", 264, "staged product: smaller register tiles until this many blocks"}, \
+  {"gemm_warp_min_blocks", 1 << 30, "warp-tiled product (one warp per block, accumulators " \
+   "in registers) from this many blocks on; else the staged product (off: not faster under " \
+   "Halide's 64-register JIT cap, notes/gemm-gpu.md)"},                                       \
+  {"gemm_warp_cols", 4, "warp-tiled product: output features per lane"},                    \
+  {"gemm_warp_rows", 32, "warp-tiled product: rows per lane"},                              \
+  {"gemm_warp_slab", 16, "warp-tiled product: reduction elements per shared-memory slab"},  \
+  {"gemm_pad_warp", 4, "warp-tiled product: padding of the input slab's rows in shared memory"}, \
+  {"gemm_pad_warp_rhs", 4, "warp-tiled product: padding of the weight slab's rows"},        \
+  {"gemm_warp_raster", 1, "warp-tiled product: 1 row blocks on blockIdx.x, 2 column blocks"}, \
+  {"gemm_warp_unroll", 1, "warp-tiled product: unroll factor of the loop over a slab"}
 
 const Knob linearCpu[] = {
     LOOM_VECTOR_WIDTH_KNOB,

@@ -5,6 +5,8 @@
 
 #include "schedules/Schedules.h"
 
+#include <optional>
+
 namespace loom::schedules {
 
 /// Outputs per thread (in registers) and threads per block along the output
@@ -63,6 +65,48 @@ struct StagedGemm {
 /// of the reduction by slab) and adds it to the block's accumulator in
 /// shared memory, which the epilogue reads.
 void scheduleStagedGemmCuda(const StagedGemm &gemm);
+
+/// The warp-tiled product: a block is one warp of 32 lanes along the output
+/// columns; a lane owns regCols consecutive columns × regRows rows.
+struct WarpTile {
+  static constexpr int lanes = 32;
+  int regCols = 4, regRows = 32;
+  int slab = 16;
+  /// Elements past a slab's row in shared memory: 4 keeps rows 16-byte
+  /// aligned (ld.shared.v4) and spreads the transposing stores over 8 banks.
+  int pad = 4;
+  /// The same for the weights' slab: 4 keeps the lane's 16-byte loads; 1
+  /// (conflict-free transposing stores, 4-byte loads) measured 12% slower.
+  int padRhs = 4;
+  /// The output column blocks on blockIdx.x (co-resident blocks share input
+  /// rows) instead of the row blocks (they share weight columns).
+  bool colsInner = false;
+
+  int tileCols() const { return lanes * regCols; }
+  int tileRows() const { return regRows; }
+};
+
+/// The gemm_warp_* knobs, or nothing when the product is too small for the
+/// warp tile to give gemm_warp_min_blocks blocks (or narrower than a warp):
+/// registers halve to fit `cols` × `rows`, the slab shrinks to divide
+/// `slabDivides`.
+std::optional<WarpTile> fitWarpTile(const KnobValues &knobs, int64_t cols, int64_t rows,
+                                    int64_t batches, int64_t slabDivides);
+
+/// Schedules `gemm` (its `tile` unused) as one kernel of one-warp blocks:
+/// each lane's regCols × regRows accumulators stay in registers for the
+/// whole reduction. Halide 14 cannot keep a thread's accumulators in
+/// registers across a slab loop that sits outside the thread loops (a
+/// block-level Register allocation is the whole block's tile per thread,
+/// indexed by the thread: local memory) — except for GPU lanes: a Register
+/// allocation outside a gpu_lanes loop is striped across the warp's lanes
+/// (LowerWarpShuffles), each lane keeping its own stripe at constant indices.
+/// So the accumulator is computed at the block loop in registers, its
+/// update loops slab (outermost) → slab elements → lanes → unrolled tile, and
+/// both operands' slabs are staged in shared memory at the slab loop by the
+/// same 32 lanes (a warp runs its lanes in lock step, so Halide inserts no
+/// barriers).
+void scheduleWarpGemmCuda(const StagedGemm &gemm, const WarpTile &tile, int unrollSlab);
 
 } // namespace loom::schedules
 

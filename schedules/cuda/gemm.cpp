@@ -93,6 +93,14 @@ GemmTile fitGemmTile(GemmTile tile, int64_t cols, int64_t rows, int64_t batches,
   tile.slab = static_cast<int>(std::min<int64_t>(tile.slab, slabDivides));
   while (tile.slab > 1 && (slabDivides % tile.slab != 0 || sharedBytes(tile) > sharedBytesLimit))
     --tile.slab;
+  // An accumulator tile too big for shared memory on its own (e.g. 8 × 8
+  // registers × 16 × 16 threads: 64 KiB) would fail at launch: halve it.
+  while (sharedBytes(tile) > sharedBytesLimit && (tile.regRows > 1 || tile.regCols > 1)) {
+    if (tile.regRows >= tile.regCols)
+      tile.regRows /= 2;
+    else
+      tile.regCols /= 2;
+  }
   return tile;
 }
 
@@ -187,6 +195,121 @@ void scheduleStagedGemmCuda(const StagedGemm &gemm) {
     for (size_t dim = 2; dim < args.size(); ++dim)
       func.bound_extent(args[dim], 1);
     cooperativeLoad(func, tile);
+  }
+}
+
+std::optional<WarpTile> fitWarpTile(const KnobValues &knobs, int64_t cols, int64_t rows,
+                                    int64_t batches, int64_t slabDivides) {
+  auto positive = [&](const char *name) {
+    return static_cast<int>(std::max<int64_t>(1, knobs.get(name)));
+  };
+  WarpTile tile;
+  tile.regCols = positive("gemm_warp_cols");
+  tile.regRows = positive("gemm_warp_rows");
+  tile.slab = positive("gemm_warp_slab");
+  tile.pad = positive("gemm_pad_warp");
+  tile.padRhs = positive("gemm_pad_warp_rhs");
+  tile.colsInner = knobs.get("gemm_warp_raster") == 2;
+  if (cols < WarpTile::lanes)
+    return std::nullopt;
+  while (tile.tileCols() > cols && tile.regCols > 1)
+    tile.regCols /= 2;
+  while (tile.tileRows() > rows && tile.regRows > 1)
+    tile.regRows /= 2;
+  int64_t blocks = ceilDiv(cols, tile.tileCols()) * ceilDiv(rows, tile.tileRows()) * batches;
+  if (blocks < knobs.get("gemm_warp_min_blocks"))
+    return std::nullopt;
+  tile.slab = static_cast<int>(std::min<int64_t>(tile.slab, slabDivides));
+  while (tile.slab > 1 && slabDivides % tile.slab != 0)
+    --tile.slab;
+  return tile;
+}
+
+void scheduleWarpGemmCuda(const StagedGemm &gemm, const WarpTile &tile, int unrollSlab) {
+  Func stored = gemm.stored;
+  std::vector<Var> vars = stored.args();
+
+  // The epilogue: blocks of tileCols × tileRows outputs, lane l the columns
+  // l·regCols ... + regCols − 1 of every row of the block.
+  Var colBlock("feature_block"), colInner("col_inner"), lane("lane"), colReg("col_reg");
+  Var rowBlock("row_block"), rowReg("row_reg");
+  stored.compute_root()
+      .split(vars[0], colBlock, colInner, tile.tileCols(), gemm.colTail)
+      .split(colInner, lane, colReg, tile.regCols)
+      .split(vars[1], rowBlock, rowReg, tile.tileRows(), TailStrategy::ShiftInwards);
+  std::vector<VarOrRVar> order = {colReg, rowReg, lane};
+  bool hasBatch = vars.size() > 2;
+  Var batch;
+  if (hasBatch) {
+    batch = fuseOuterDims(stored, vars, 2);
+    order.push_back(batch);
+  }
+  Var inner = tile.colsInner ? colBlock : rowBlock, outer = tile.colsInner ? rowBlock : colBlock;
+  order.push_back(inner);
+  order.push_back(outer);
+  stored.reorder(order).unroll(colReg).unroll(rowReg).gpu_lanes(lane);
+  if (hasBatch)
+    stored.gpu_blocks(batch, inner, outer);
+  else
+    stored.gpu_blocks(inner, outer);
+  Var block = hasBatch ? batch : inner;
+
+  // The accumulator: the block's tile, striped over the lanes (registers).
+  Func accumulate = gemm.accumulate;
+  std::vector<Var> accVars = accumulate.args();
+  accumulate.compute_at(stored, block).store_in(MemoryType::Register);
+  RVar slab("slab"), slabInner("slab_inner");
+  Var accLane("acc_lane"), accColReg("acc_col_reg");
+  for (int stage = 0; stage < 2; ++stage) {
+    Stage s = stage == 0 ? Stage(accumulate) : accumulate.update();
+    s.split(accVars[0], accLane, accColReg, tile.regCols, TailStrategy::GuardWithIf);
+    std::vector<VarOrRVar> accOrder = {accColReg, accVars[1]};
+    if (stage == 1) {
+      s.split(gemm.k, slab, slabInner, tile.slab,
+              gemm.guardSlab ? TailStrategy::GuardWithIf : TailStrategy::Auto);
+      accOrder.push_back(slabInner);
+    }
+    accOrder.push_back(accLane);
+    for (size_t dim = 2; dim < accVars.size(); ++dim)
+      accOrder.push_back(accVars[dim]);
+    if (stage == 1)
+      accOrder.push_back(slab); // slabs outermost: the staging sits outside the lanes
+    s.reorder(accOrder).unroll(accColReg).unroll(accVars[1]).gpu_lanes(accLane);
+    if (stage == 1 && unrollSlab > 1) {
+      RVar unrollOuter("slab_unroll_outer"), unrollInner("slab_unroll_inner");
+      s.split(slabInner, unrollOuter, unrollInner, unrollSlab, TailStrategy::GuardWithIf)
+          .unroll(unrollInner);
+    }
+  }
+
+  // The slabs in shared memory, reduction elements outermost in storage
+  // (rows padded), loaded by the 32 lanes: consecutive lanes read
+  // consecutive reduction elements (coalesced).
+  LoopLevel slabLevel(accumulate, slab);
+  Func lhs = gemm.lhs, rhs = gemm.rhs;
+  Func staged[] = {lhs.in(accumulate), rhs.in(accumulate)};
+  int extents[] = {tile.tileRows(), tile.tileCols()};
+  for (int operand = 0; operand < 2; ++operand) {
+    Func func = staged[operand];
+    std::vector<Var> args = func.args();
+    std::vector<Var> storage = args;
+    std::swap(storage[0], storage[1]);
+    func.compute_at(slabLevel).store_in(MemoryType::GPUShared).reorder_storage(storage);
+    func.align_storage(args[1], extents[operand] + (operand == 0 ? tile.pad : tile.padRhs));
+    func.bound_extent(args[0], tile.slab).bound_extent(args[1], extents[operand]);
+    for (size_t dim = 2; dim < args.size(); ++dim)
+      func.bound_extent(args[dim], 1);
+    Var fused = args[0];
+    for (size_t dim = 1; dim < args.size(); ++dim) {
+      Var next("staged_fused_" + std::to_string(dim));
+      func.fuse(fused, args[dim], next);
+      fused = next;
+    }
+    Var outer("load_outer"), loadLane("load_lane");
+    func.split(fused, outer, loadLane, WarpTile::lanes, TailStrategy::GuardWithIf)
+        .reorder(loadLane, outer)
+        .gpu_lanes(loadLane)
+        .unroll(outer);
   }
 }
 

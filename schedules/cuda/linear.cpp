@@ -1,6 +1,7 @@
 // CUDA schedule of loom.linear. From gemm_min_rows rows on, the staged
 // matrix product of schedules/cuda/gemm.cpp (shared-memory slabs, a register
-// tile per thread). Below (a few tokens: the weights' bandwidth, not their
+// tile per thread), or its warp-tiled product where that gives at least
+// gemm_warp_min_blocks blocks (opt-in: see docs/gpu.md). Below (a few tokens: the weights' bandwidth, not their
 // reuse, is the limit), a register tile per thread straight from global
 // memory: each thread accumulates reg_features consecutive output features ×
 // reg_rows rows in registers over the input features, so that every loaded
@@ -54,10 +55,15 @@ void scheduleLinearCuda(const LinearFuncs &funcs, const ScheduleContext &context
     gemm.k = funcs.reduction.x;
     gemm.lhs = funcs.input;
     gemm.rhs = funcs.weight;
+    gemm.unrollSlab = static_cast<int>(context.knobs.get("gemm_unroll"));
+    if (std::optional<WarpTile> warp = fitWarpTile(context.knobs, extents[0], extents[1],
+                                                   batches, funcs.inFeatures)) {
+      scheduleWarpGemmCuda(gemm, *warp, static_cast<int>(context.knobs.get("gemm_warp_unroll")));
+      return;
+    }
     gemm.tile = fitGemmTile(gemmTileFromKnobs(context.knobs), extents[0], extents[1], batches,
                             /*colsDivide=*/false, context.knobs.get("gemm_min_blocks"),
                             funcs.inFeatures);
-    gemm.unrollSlab = static_cast<int>(context.knobs.get("gemm_unroll"));
     scheduleStagedGemmCuda(gemm);
     return;
   }
