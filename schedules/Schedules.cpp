@@ -38,7 +38,8 @@ namespace {
   {"gemm_min_blocks", 264, "staged product: smaller register tiles until this many blocks"}, \
   {"gemm_warp_min_blocks", 1 << 30, "warp-tiled product (one warp per block, accumulators " \
    "in registers) from this many blocks on; else the staged product (off: not faster under " \
-   "Halide's 64-register JIT cap, notes/gemm-gpu.md)"},                                       \
+   "Halide's 64-register JIT cap, experiments/gemm-registers; it relies on one warp's "   \
+   "lanes running in step between its shared stores and loads)"},                                       \
   {"gemm_warp_cols", 4, "warp-tiled product: output features per lane"},                    \
   {"gemm_warp_rows", 32, "warp-tiled product: rows per lane"},                              \
   {"gemm_warp_slab", 16, "warp-tiled product: reduction elements per shared-memory slab"},  \
