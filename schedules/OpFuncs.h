@@ -198,6 +198,9 @@ struct SSDScanFuncs {
   ///   scores(j, i, g, c, b)   C_i·B_j over n (pure; `scoreSum` is the sum);
   ///   weight(j, i, h, c, b)   scores·exp(cum_i − cum_j)·Δ_j for j ≤ i, else 0;
   ///   chunkX(p, j, h, c, b)   x at step j of chunk c;
+  ///   chunkB(n, j, h, c, b), chunkC(n, i, h, c, b)  B and C of head h's
+  ///                           group at step j (i) of chunk c (scoreB,
+  ///                           scoreC: the same per group g, for scores);
   ///   chunkLocal(p, n, h, c, b) Σ_j inputWeight·x_j[p]·B_j[n] (the chunk's
   ///                           end state from zero; update over `localSteps`);
   ///   chunkState(p, n, h, c, b) = chunkLocal, then (`carrySteps`, only when
@@ -211,6 +214,7 @@ struct SSDScanFuncs {
   Halide::Func chunkDelta, cumulative, inputWeight, scores, scoreSum, weight, chunkX;
   Halide::Func chunkLocal, chunkState, diagonal, offDiagonal, chunkOut;
   Halide::RDom cumSteps, scoreSteps, localSteps, carrySteps, diagonalSteps, offSteps;
+  Halide::Func chunkB, chunkC, scoreB, scoreC;
 };
 
 /// nested_ffn with a run-time hidden width `width` (an int32 scalar

@@ -199,8 +199,17 @@ const Knob ssdScanCuda[] = {
      "threads along the head dimension per block (chunked: each computes P / threads of p)"},
     {"chunked", 1, "1: the chunked SSD algorithm; 0: the sequential recurrence", 0},
     {"chunk", 32, "steps of L per chunk of the chunked SSD algorithm"},
-    {"rows", 4,
-     "chunked: steps (output kernel) or states (chunk-state kernel) per thread (register tile)"},
+    {"rows", 8, "chunked: states per thread of the chunk-state kernel (register tile)"},
+    {"state_block", 128,
+     "chunked: states per block of the chunk-state kernel (fewer if its shared x and B "
+     "exceed 48 KiB)"},
+    {"out_rows", 8, "chunked: steps per thread of the output kernel (register tile)"},
+    {"block_rows", 32,
+     "chunked: steps per block of the output kernel (fewer if its shared weights and C "
+     "exceed 48 KiB)"},
+    {"unroll_n", 8,
+     "chunked: states per unrolled iteration of the output kernel's sum over the state "
+     "(loads in flight); used when it divides N"},
 };
 
 const Knob hyperKernelCpu[] = {

@@ -407,12 +407,18 @@ void emitChunkedSSD(SSDScanFuncs &funcs, const Tensor &x, const Tensor &b, const
   funcs.inputWeight(head, j, chunkIndex, batch) =
       exp(cum(chunk - 1) - cum(j)) * funcs.chunkDelta(head, j, chunkIndex, batch);
 
-  // C_i·B_j, shared by the heads of a group.
+  // C_i·B_j, shared by the heads of a group; B and C of the group in chunk
+  // layout (what a schedule stages per (group, chunk) block).
+  funcs.scoreB = Func(name + "_score_b");
+  funcs.scoreB(n, j, group, chunkIndex, batch) = bAt(n, j, group);
+  funcs.scoreC = Func(name + "_score_c");
+  funcs.scoreC(n, i, group, chunkIndex, batch) = cAt(n, i, group);
   funcs.scoreSum = Func(name + "_score_sum");
   funcs.scoreSum(j, i, group, chunkIndex, batch) = 0.0f;
   funcs.scoreSteps = RDom(0, states, name + "_score_step");
   funcs.scoreSum(j, i, group, chunkIndex, batch) +=
-      cAt(funcs.scoreSteps.x, i, group) * bAt(funcs.scoreSteps.x, j, group);
+      funcs.scoreC(funcs.scoreSteps.x, i, group, chunkIndex, batch) *
+      funcs.scoreB(funcs.scoreSteps.x, j, group, chunkIndex, batch);
   funcs.scores = Func(name + "_scores");
   funcs.scores(j, i, group, chunkIndex, batch) = funcs.scoreSum(j, i, group, chunkIndex, batch);
 
@@ -428,6 +434,12 @@ void emitChunkedSSD(SSDScanFuncs &funcs, const Tensor &x, const Tensor &b, const
 
   funcs.chunkX = Func(name + "_chunk_x");
   funcs.chunkX(p, j, head, chunkIndex, batch) = x.at({batch, position(j), head, p});
+  // B and C of a head's group in chunk layout: what a schedule stages per
+  // (head, chunk) block for the two P·N products.
+  funcs.chunkB = Func(name + "_chunk_b");
+  funcs.chunkB(n, j, head, chunkIndex, batch) = bAt(n, j, headGroup);
+  funcs.chunkC = Func(name + "_chunk_c");
+  funcs.chunkC(n, i, head, chunkIndex, batch) = cAt(n, i, headGroup);
 
   // The chunk's end state from a zero start: Σ_j exp(cum_end − cum_j)·Δ_j·x_j ⊗ B_j.
   funcs.chunkLocal = Func(name + "_chunk_local");
@@ -437,7 +449,7 @@ void emitChunkedSSD(SSDScanFuncs &funcs, const Tensor &x, const Tensor &b, const
     Expr r = funcs.localSteps.x;
     funcs.chunkLocal(p, n, head, chunkIndex, batch) +=
         funcs.inputWeight(head, r, chunkIndex, batch) *
-        funcs.chunkX(p, r, head, chunkIndex, batch) * bAt(n, r, headGroup);
+        funcs.chunkX(p, r, head, chunkIndex, batch) * funcs.chunkB(n, r, head, chunkIndex, batch);
   }
   // The carry: the end state of chunk c including every earlier chunk,
   // sequential over c (the decay of a whole chunk is one scalar per head).
@@ -471,7 +483,8 @@ void emitChunkedSSD(SSDScanFuncs &funcs, const Tensor &x, const Tensor &b, const
     funcs.offSteps = RDom(0, states, name + "_off_step");
     Expr s = funcs.offSteps.x;
     funcs.offDiagonal(p, i, head, chunkIndex, batch) +=
-        cAt(s, i, headGroup) * funcs.chunkState(p, s, head, max(chunkIndex - 1, 0), batch);
+        funcs.chunkC(s, i, head, chunkIndex, batch) *
+        funcs.chunkState(p, s, head, max(chunkIndex - 1, 0), batch);
     out += select(chunkIndex > 0,
                   exp(cum(i)) * funcs.offDiagonal(p, i, head, chunkIndex, batch), 0.0f);
   }

@@ -2,12 +2,14 @@
 // head, head-dim lane) runs the recurrence over L, blocks of `threads`
 // lanes. Chunked SSD form: one kernel per matrix product, blocks over
 // (head, chunk, batch) and threads over the head dimension p (coalesced in
-// x, the states and y; P / `threads` values of p per thread): C·Bᵀ per
-// (group, chunk); the chunk end states (a (P / threads) × `rows`-state
-// register tile per thread); the carry across chunks (a thread per state
-// entry, sequential over chunks); the outputs, a block per `rows`·(threads
-// in i) steps of a chunk with the masked weights of those steps in shared
-// memory and a (P / threads) × `rows`-step register tile per thread.
+// x, the states and y; P / `threads` values of p per thread, `threads`
+// apart): C·Bᵀ per (group, chunk); the chunk end states (x and B of the
+// chunk staged in shared memory, a (P / threads) × `rows`-state register
+// tile per thread); the carry across chunks (a thread per state entry,
+// sequential over chunks); the outputs, a block per `block_rows` steps of a
+// chunk with their masked weights, their C rows and x of the chunk in
+// shared memory and a (P / threads) × `out_rows`-step register tile per
+// thread.
 #include "schedules/ScheduleUtil.h"
 
 using namespace Halide;
@@ -37,12 +39,48 @@ void scheduleSequential(const SSDScanFuncs &funcs, const ScheduleContext &contex
       .unroll(slot);
 }
 
+constexpr int64_t sharedBytesLimit = 48 * 1024; // static shared memory per block
+constexpr int64_t maxUnrolledCarry = 64;          // chunk steps of the carry unrolled
+
+/// Stages `func` (compute_at `level`, shared memory) with every thread of a
+/// threadsX × threadsY block loading a share: the dimensions fused into one
+/// loop, consecutive elements (dimension 0, the contiguous one in global
+/// memory) on consecutive threads. `extents` bounds the dimensions (a
+/// constant size; 1 for the block's head, chunk and batch); `pad` widens
+/// dimension 0's storage so that threads reading different rows of the
+/// same column hit different banks.
+void stageShared(Func func, LoopLevel level, const std::vector<int> &extents, int threadsX,
+                 int threadsY, int pad) {
+  std::vector<Var> args = func.args();
+  func.compute_at(level).store_in(MemoryType::GPUShared);
+  for (size_t dim = 0; dim < args.size(); ++dim)
+    func.bound_extent(args[dim], dim < extents.size() ? extents[dim] : 1);
+  if (pad > 0)
+    func.align_storage(args[0], extents[0] + pad);
+  Var fused = args[0];
+  for (size_t dim = 1; dim < args.size(); ++dim) {
+    Var next(func.name() + "_fused_" + std::to_string(dim));
+    func.fuse(fused, args[dim], next);
+    fused = next;
+  }
+  Var outer("load_outer"), inner("load_inner"), x("load_x"), y("load_y");
+  func.split(fused, outer, inner, threadsX * threadsY, TailStrategy::GuardWithIf)
+      .split(inner, y, x, threadsX)
+      .reorder(outer, x, y)
+      .gpu_threads(x, y)
+      .unroll(outer);
+}
+
 void scheduleChunked(SSDScanFuncs funcs, const ScheduleContext &context,
                      int64_t tileX, int64_t tileY) {
   const int chunk = static_cast<int>(funcs.chunk);
-  const int threads = static_cast<int>(
-      std::clamp<int64_t>(context.knobs.get("threads"), 1, funcs.headDim));
-  const int rows = static_cast<int>(std::clamp<int64_t>(context.knobs.get("rows"), 1, chunk));
+  const int headDim = static_cast<int>(funcs.headDim);
+  const int states = static_cast<int>(funcs.states);
+  // Threads along p; each thread P / threads values of p, `threads` apart
+  // (consecutive threads read consecutive p: coalesced global loads and
+  // conflict-free shared ones).
+  const int threads = static_cast<int>(std::clamp<int64_t>(context.knobs.get("threads"), 1,
+                                                           funcs.headDim));
   std::vector<int64_t> perStep = {funcs.heads, funcs.chunk, funcs.chunks, funcs.batch};
   schedulePointwiseCuda(funcs.chunkDelta, perStep, tileX, tileY);
   schedulePointwiseCuda(funcs.inputWeight, perStep, tileX, tileY);
@@ -60,28 +98,77 @@ void scheduleChunked(SSDScanFuncs funcs, const ScheduleContext &context,
         .gpu_threads(thread);
   }
 
-  // C·Bᵀ: a thread per (j, i), the sum over n in a register.
-  PointwiseGpuLoops scoreLoops = schedulePointwiseCuda(
-      funcs.scores, {funcs.chunk, funcs.chunk, funcs.groups, funcs.chunks, funcs.batch}, 32, 8);
-  funcs.scoreSum.compute_at(scoreLoops.thread).store_in(MemoryType::Register);
+  // C·Bᵀ per (group, chunk) (the heads of a group share it): a block per
+  // `scoreRows` steps i, B of the chunk and the C rows staged in shared
+  // memory (rows padded by one: threads of different rows hit different
+  // banks; the global loads run along n, coalesced), each thread a
+  // (Q / jThreads) × (scoreRows / iThreads) register tile, j and i strided.
+  {
+    Func scores = funcs.scores;
+    std::vector<Var> vars = scores.args(); // (j, i, g, c, b)
+    const int jThreads = std::min(chunk, 32), iThreads = std::min(chunk, 8);
+    int scoreRows = std::min(chunk, 16); // two blocks per chunk at Q = 32
+    auto scoreShared = [&](int rows, bool withB) {
+      return 4 * int64_t(states + 1) * (rows + (withB ? chunk : 0));
+    };
+    while (scoreRows > iThreads && scoreShared(scoreRows, true) > sharedBytesLimit)
+      scoreRows /= 2;
+    const bool stageB = scoreShared(scoreRows, true) <= sharedBytesLimit;
+    Var jRow("j_row"), jThread("j_thread"), iBlock("i_block"), iInner("i_inner"),
+        iThread("i_thread"), iRow("i_row"), groupChunk("gc"), blockAll("gcb");
+    scores.compute_root()
+        .split(vars[0], jRow, jThread, jThreads, TailStrategy::GuardWithIf)
+        .split(vars[1], iBlock, iInner, scoreRows, TailStrategy::GuardWithIf)
+        .split(iInner, iRow, iThread, iThreads, TailStrategy::GuardWithIf)
+        .fuse(vars[2], vars[3], groupChunk)
+        .fuse(groupChunk, vars[4], blockAll)
+        .reorder(jRow, iRow, jThread, iThread, iBlock, blockAll)
+        .gpu_blocks(iBlock, blockAll)
+        .gpu_threads(jThread, iThread)
+        .unroll(jRow)
+        .unroll(iRow);
+    std::vector<Var> sumVars = funcs.scoreSum.args();
+    funcs.scoreSum.compute_at(scores, jThread).store_in(MemoryType::Register)
+        .unroll(sumVars[0]).unroll(sumVars[1]);
+    funcs.scoreSum.update()
+        .reorder(sumVars[0], sumVars[1], RVar(funcs.scoreSteps.x))
+        .unroll(sumVars[0])
+        .unroll(sumVars[1]);
+    LoopLevel block(scores, iBlock);
+    stageShared(funcs.scoreC, block, {states, scoreRows}, jThreads, iThreads, 1);
+    if (stageB)
+      stageShared(funcs.scoreB, block, {states, chunk}, jThreads, iThreads, 1);
+  }
 
-  // Chunk end states: a thread per (`threads`-strided p values, `rows`
-  // states n), the tile summed in registers so that each x_j[p] and B_j[n]
-  // loaded serves several products.
+  // Chunk end states, a product (P × Q)·(Q × N) per (head, chunk): a block
+  // per `stateBlock` states n of a (head, chunk, batch), x·w and B of the
+  // chunk staged in shared memory, each thread a (P / threads) × `rows`
+  // register tile (states `nThreads` apart).
   {
     Func state = funcs.chunkState;
     std::vector<Var> vars = state.args(); // (p, n, h, c, b)
-    Var pRow("p_row"), pThread("p_thread"), nBlock("n_block"), nThread("n_thread"),
-        nRow("n_row"), headChunk("hc");
-    int stateRows = std::min<int>(rows, static_cast<int>(funcs.states));
-    int nThreads = std::max(1, std::min<int>(256 / threads,
-                                             static_cast<int>(funcs.states) / stateRows));
+    const int stateRows = static_cast<int>(std::clamp<int64_t>(context.knobs.get("rows"), 1,
+                                                               funcs.states));
+    const int maxThreadsN = std::max(1, 256 / threads);
+    int stateBlock = std::min(states, static_cast<int>(std::max<int64_t>(
+                                          1, context.knobs.get("state_block"))));
+    auto stateShared = [&](int block) { return 4 * int64_t(chunk) * (headDim + block); };
+    while (stateBlock > 1 && stateShared(stateBlock) > sharedBytesLimit)
+      stateBlock /= 2;
+    while (states % stateBlock != 0) // whole blocks: the staged B stays in bounds
+      --stateBlock;
+    const bool stageX = stateShared(stateBlock) <= sharedBytesLimit;
+    const bool stageB = 4 * int64_t(chunk) * stateBlock <= sharedBytesLimit;
+    const int nThreads =
+        std::min(maxThreadsN, (stateBlock + stateRows - 1) / stateRows);
+    Var pRow("p_row"), pThread("p_thread"), nBlock("n_block"), nInner("n_inner"),
+        nThread("n_thread"), nRow("n_row"), headChunk("hc");
     state.compute_root()
         .split(vars[0], pRow, pThread, threads, TailStrategy::GuardWithIf)
-        .split(vars[1], nBlock, nThread, nThreads * stateRows, TailStrategy::GuardWithIf)
-        .split(nThread, nThread, nRow, stateRows, TailStrategy::GuardWithIf)
+        .split(vars[1], nBlock, nInner, stateBlock, TailStrategy::GuardWithIf)
+        .split(nInner, nRow, nThread, nThreads, TailStrategy::GuardWithIf)
         .fuse(vars[2], vars[3], headChunk)
-        .reorder(nRow, pRow, pThread, nThread, nBlock, headChunk, vars[4])
+        .reorder(pRow, nRow, pThread, nThread, nBlock, headChunk, vars[4])
         .gpu_blocks(nBlock, headChunk, vars[4])
         .gpu_threads(pThread, nThread)
         .unroll(nRow)
@@ -90,67 +177,105 @@ void scheduleChunked(SSDScanFuncs funcs, const ScheduleContext &context,
     funcs.chunkLocal.compute_at(state, pThread).store_in(MemoryType::Register)
         .unroll(localVars[0]).unroll(localVars[1]);
     funcs.chunkLocal.update()
-        .reorder(localVars[1], localVars[0], RVar(funcs.localSteps.x))
+        .reorder(localVars[0], localVars[1], RVar(funcs.localSteps.x))
         .unroll(localVars[0])
         .unroll(localVars[1]);
+    LoopLevel block(state, nBlock);
+    if (stageX)
+      stageShared(funcs.chunkX.in(funcs.chunkLocal), block, {headDim, chunk}, threads,
+                  nThreads, 0);
+    if (stageB)
+      stageShared(funcs.chunkB, block, {stateBlock, chunk}, threads, nThreads, 0);
     if (funcs.chunks > 1) {
       // The carry: a thread per state entry, sequential over chunks.
       Var cpBlock("cp_block"), cpThread("cp_thread"), cnBlock("cn_block"),
           cnThread("cn_thread"), headBatch("hb");
       int carryThreads = std::max(1, std::min<int>(256 / threads,
                                                    static_cast<int>(funcs.states)));
-      state.update()
-          .split(vars[0], cpBlock, cpThread, threads, TailStrategy::GuardWithIf)
+      Stage carry = state.update();
+      carry.split(vars[0], cpBlock, cpThread, threads, TailStrategy::GuardWithIf)
           .split(vars[1], cnBlock, cnThread, carryThreads, TailStrategy::GuardWithIf)
           .fuse(vars[2], vars[4], headBatch)
           .reorder(RVar(funcs.carrySteps.x), cpThread, cnThread, cpBlock, cnBlock, headBatch)
           .gpu_blocks(cpBlock, cnBlock, headBatch)
           .gpu_threads(cpThread, cnThread);
+      // Unrolled, the loads of every chunk's local state are independent of
+      // the chain (the previous state is the value just stored): they are
+      // in flight together instead of one latency per chunk.
+      if (funcs.chunks - 1 <= maxUnrolledCarry)
+        carry.unroll(RVar(funcs.carrySteps.x));
     }
   }
 
-  // Outputs: a block per (`blockRows` steps, head, chunk, batch); the
-  // masked weights of its steps (blockRows × Q) in shared memory, at most
-  // 16 KiB; each thread `rows` steps of P / threads values of p.
+  // Outputs, (Q × Q)·(Q × P) inside the chunk plus (Q × N)·(N × P) from the
+  // state before: a block per `block_rows` steps of a (head, chunk, batch);
+  // the masked weights of its steps, their C rows and x of the chunk in
+  // shared memory (rows padded by one: no bank conflicts between the
+  // threads' rows), the state read through L1 (coalesced along p); each
+  // thread a (P / threads) × `out_rows` register tile for both sums.
   {
     Func out = funcs.chunkOut;
     std::vector<Var> vars = out.args(); // (p, i, h, c, b)
-    int blockRows = std::max(rows, std::min(chunk, 4096 / chunk) / rows * rows);
-    int iThreads = std::max(1, blockRows / rows);
+    const int outRows = static_cast<int>(std::clamp<int64_t>(context.knobs.get("out_rows"), 1,
+                                                             chunk));
+    int blockRows = static_cast<int>(std::clamp<int64_t>(context.knobs.get("block_rows"),
+                                                         outRows, chunk)) / outRows * outRows;
+    const bool offDiagonal = funcs.chunks > 1;
+    auto outShared = [&](int rows, bool withX) {
+      return 4 * (int64_t(rows) * (chunk + 1) + (offDiagonal ? int64_t(rows) * (states + 1) : 0) +
+                  (withX ? int64_t(chunk) * headDim : 0));
+    };
+    while (blockRows > outRows && outShared(blockRows, false) > sharedBytesLimit)
+      blockRows = std::max(outRows, blockRows / 2 / outRows * outRows);
+    const bool stageX = outShared(blockRows, true) <= sharedBytesLimit;
+    const int iThreads = std::max(1, blockRows / outRows);
     Var pRow("p_row"), pThread("p_thread"), iBlock("i_block"), iThread("i_thread"),
         iRow("i_row"), headChunk("hc");
     out.compute_root()
         .split(vars[0], pRow, pThread, threads, TailStrategy::GuardWithIf)
         .split(vars[1], iBlock, iThread, blockRows, TailStrategy::GuardWithIf)
-        .split(iThread, iThread, iRow, rows, TailStrategy::GuardWithIf)
+        .split(iThread, iThread, iRow, outRows, TailStrategy::GuardWithIf)
         .fuse(vars[2], vars[3], headChunk)
         .reorder(iRow, pRow, pThread, iThread, iBlock, headChunk, vars[4])
         .gpu_blocks(iBlock, headChunk, vars[4])
         .gpu_threads(pThread, iThread)
         .unroll(iRow)
         .unroll(pRow);
+    LoopLevel block(out, iBlock);
     std::vector<Var> weightVars = funcs.weight.args(); // (j, i, h, c, b)
     Var jOuter("j_outer"), jThread("j_thread"), wOuter("wi_outer"), wThread("wi_thread");
-    funcs.weight.compute_at(out, iBlock)
+    funcs.weight.compute_at(block)
         .store_in(MemoryType::GPUShared)
+        .align_storage(weightVars[0], chunk + 1)
         .split(weightVars[0], jOuter, jThread, threads, TailStrategy::GuardWithIf)
         .split(weightVars[1], wOuter, wThread, iThreads, TailStrategy::GuardWithIf)
         .reorder(jOuter, wOuter, jThread, wThread)
         .gpu_threads(jThread, wThread);
+    if (stageX)
+      stageShared(funcs.chunkX.in(funcs.diagonal), block, {headDim, chunk}, threads, iThreads,
+                  0);
     std::vector<Func> sums = {funcs.diagonal};
     std::vector<RVar> steps = {RVar(funcs.diagonalSteps.x)};
-    if (funcs.chunks > 1) {
+    if (offDiagonal) {
       sums.push_back(funcs.offDiagonal);
       steps.push_back(RVar(funcs.offSteps.x));
+      stageShared(funcs.chunkC, block, {states, blockRows}, threads, iThreads, 1);
     }
     for (size_t k = 0; k < sums.size(); ++k) {
       std::vector<Var> sumVars = sums[k].args(); // (p, i, h, c, b)
       sums[k].compute_at(out, pThread).store_in(MemoryType::Register)
           .unroll(sumVars[0]).unroll(sumVars[1]);
-      sums[k].update()
-          .reorder(sumVars[1], sumVars[0], steps[k])
+      Stage update = sums[k].update();
+      update.reorder(sumVars[1], sumVars[0], steps[k])
           .unroll(sumVars[0])
           .unroll(sumVars[1]);
+      // The off-diagonal sum reads the state from global memory: `unroll_n`
+      // states per iteration keep that many loads in flight per thread.
+      const int unrollStates = static_cast<int>(context.knobs.get("unroll_n"));
+      if (k == 1 && unrollStates > 1 && states % unrollStates == 0) {
+        RVar outer("off_outer"), inner("off_inner");
+        update.split(steps[k], outer, inner, unrollStates).unroll(inner);
+      }
     }
   }
 }

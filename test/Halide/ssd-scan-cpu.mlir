@@ -65,21 +65,32 @@ loom.model @ssd {
 // CHUNK:       halide_do_par_for((void *)::y_par_for_y_chunk_state_s1_h_carry_task, 0, 8,
 // CHUNK:       halide_do_par_for((void *)::y_par_for_y_chunk_out_s0_h_hc_chunk_task, 0, 32,
 
-// Chunked, for the GPU: C·Bᵀ (threads over (j, i)); the chunk states
-// (blocks over (n, head·chunk·batch), 32 p lanes × 2 thread rows, each
-// thread a tile of 4 states); the carry (a thread per state entry); the
-// outputs (blocks of 16 steps of a chunk, 32 p lanes × 4 thread rows of 4
-// steps, the 16×16 weights in shared memory); registers only, no local
-// memory.
+// Chunked, for the GPU (P = 32, N = 8, chunks of 16): C·Bᵀ per (group,
+// chunk), the chunk's B and C rows staged in shared memory (2 × 16 rows of
+// 8 + 1 states: 288 floats; 16 j × 8 i threads); the chunk states (blocks
+// over (n, head·chunk·batch); x (16 × 32) and B (16 × 8) of the chunk in
+// shared memory, 640 floats; 32 p lanes, each a tile of 8 states); the
+// carry (a thread per state entry, its 3 chunk steps unrolled: 3 stores);
+// the outputs (a block per chunk of a head: its 16 × 17 masked weights,
+// 16 × 9 C rows and 16 × 32 x in shared memory, 928 floats; 32 p lanes × 2
+// thread rows of 8 steps); registers only, no local memory.
 // GPUCHUNK:     .visible .entry _kernel_y_scores_s0_{{.*}}(
+// GPUCHUNK:     st.shared.f32
+// GPUCHUNK:     bar.sync
+// GPUCHUNK:     ld.shared.f32
 // GPUCHUNK:     .visible .entry _kernel_y_chunk_state_s0_{{.*}}(
+// GPUCHUNK:     st.shared.f32
+// GPUCHUNK:     bar.sync
+// GPUCHUNK:     ld.shared.f32
 // GPUCHUNK:     .visible .entry _kernel_y_chunk_state_s1_{{.*}}(
+// GPUCHUNK-COUNT-3: st.global.f32
+// GPUCHUNK-NOT: st.global.f32
 // GPUCHUNK:     .visible .entry _kernel_y_chunk_out_s0_{{.*}}(
 // GPUCHUNK:     st.shared.f32
 // GPUCHUNK:     bar.sync
 // GPUCHUNK:     ld.shared.f32
 // GPUCHUNK:     halide_cuda_run({{.*}}"_kernel_y_cumulative_s1_{{.*}}", 1, 8, 1, 4, 1, 1,
-// GPUCHUNK:     halide_cuda_run({{.*}}"_kernel_y_scores_s0_{{.*}}", 16, 1, 1, 16, 8, 1,
-// GPUCHUNK:     halide_cuda_run({{.*}}"_kernel_y_chunk_state_s0_{{.*}}", 1, 16, 2, 32, 2, 1,
+// GPUCHUNK:     halide_cuda_run({{.*}}"_kernel_y_scores_s0_{{.*}}", 1, 8, 1, 16, 8, 1, 0 + (288*4),
+// GPUCHUNK:     halide_cuda_run({{.*}}"_kernel_y_chunk_state_s0_{{.*}}", 1, 16, 2, 32, 1, 1, 0 + (640*4),
 // GPUCHUNK:     halide_cuda_run({{.*}}"_kernel_y_chunk_state_s1_{{.*}}", 1, 1, 8, 32, 8, 1,
-// GPUCHUNK:     halide_cuda_run({{.*}}"_kernel_y_chunk_out_s0_{{.*}}", 1, 16, 2, 32, 4, 1, 0 + (256*4),
+// GPUCHUNK:     halide_cuda_run({{.*}}"_kernel_y_chunk_out_s0_{{.*}}", 1, 16, 2, 32, 2, 1, 0 + (928*4),
