@@ -33,7 +33,7 @@ ITERS = L // C
 W = T // 32
 LOG2E = 1.4426950408889634
 LN2 = 0.6931471805599453
-out = []; emit = out.append
+from mlirtext import out, emit, v, const, fop, iop, intr, sel
 ty3v = f"memref<{B}x{D}x{L//4}xvector<4xf32>>"
 tyBCv = f"memref<{B}x{N}x{L//4}xvector<4xf32>>"
 tyA = f"memref<{D}x{N}xf32>"; tyD = f"memref<{D}xf32>"
@@ -46,23 +46,6 @@ emit(f"    gpu.func @scan(%u: {ty3v}, %dt: {ty3v}, %alog: {tyA}, %bm: {tyBCv}, %
      f"%dskip: {tyD}, %z: {ty3v}, %bias: {tyD}, %y: {ty3v}) "
      f"workgroup(%tot : {tyTot}, %car : {tyCar}) kernel "
      f"attributes {{gpu.known_block_size = array<i32: {T}, 1, 1>{LIMITS}}} {{")
-c = 0
-def v():
-    global c; c += 1; return f"%v{c}"
-def const(x):
-    r = v()
-    if isinstance(x, float): emit(f"      {r} = arith.constant {x!r} : f32")
-    elif isinstance(x, tuple): emit(f"      {r} = arith.constant {x[0]} : i32")
-    else: emit(f"      {r} = arith.constant {x} : index")
-    return r
-def fop(op, a, b):
-    r = v(); emit(f"      {r} = arith.{op} {a}, {b} fastmath<contract> : f32"); return r
-def iop(op, a, b):
-    r = v(); emit(f"      {r} = arith.{op} {a}, {b} : index"); return r
-def intr(name, *xs):
-    r = v(); emit(f'      {r} = llvm.call_intrinsic "llvm.nvvm.{name}"({", ".join(xs)}) : ({", ".join(["f32"]*len(xs))}) -> f32'); return r
-def sel(cond, a, b):
-    r = v(); emit(f"      {r} = arith.select {cond}, {a}, {b} : f32"); return r
 def shfl_up(x, off):
     r = v(); ok = v(); emit(f"      {r}, {ok} = gpu.shuffle up {x}, {const((off,))}, {const((32,))} : f32"); return r, ok
 d = v(); emit(f"      {d} = gpu.block_id x")

@@ -28,7 +28,7 @@ assert N % G == 0 and G in (4, 8, 16) and L % E == 0 and D % CH == 0 and T % 32 
 GROUPS = L // E
 LOG2E = 1.4426950408889634
 LN2 = 0.6931471805599453
-out = []; emit = out.append
+from mlirtext import out, emit, v, const, fop, iop, intr, sel
 ty3 = f"memref<{B}x{D}x{L}xf32>"
 tyBCv = f"memref<{B}x{N}x{L//4}xvector<4xf32>>"
 tyA = f"memref<{D}x{N}xf32>"; tyD = f"memref<{D}xf32>"
@@ -37,23 +37,6 @@ emit('  gpu.module @loom_scan [#nvvm.target<chip = "sm_80", O = 3>] {')
 emit(f"    gpu.func @scan(%u: {ty3}, %dt: {ty3}, %alog: {tyA}, %bm: {tyBCv}, %cm: {tyBCv}, "
      f"%dskip: {tyD}, %z: {ty3}, %bias: {tyD}, %y: {ty3}) kernel "
      f"attributes {{gpu.known_block_size = array<i32: {T}, 1, 1>}} {{")
-c = 0
-def v():
-    global c; c += 1; return f"%v{c}"
-def const(x):
-    r = v()
-    if isinstance(x, float): emit(f"      {r} = arith.constant {x!r} : f32")
-    elif isinstance(x, tuple): emit(f"      {r} = arith.constant {x[0]} : i32")
-    else: emit(f"      {r} = arith.constant {x} : index")
-    return r
-def fop(op, a, b):
-    r = v(); emit(f"      {r} = arith.{op} {a}, {b} fastmath<contract> : f32"); return r
-def iop(op, a, b):
-    r = v(); emit(f"      {r} = arith.{op} {a}, {b} : index"); return r
-def intr(name, *xs):
-    r = v(); emit(f'      {r} = llvm.call_intrinsic "llvm.nvvm.{name}"({", ".join(xs)}) : ({", ".join(["f32"]*len(xs))}) -> f32'); return r
-def sel(cond, a, b):
-    r = v(); emit(f"      {r} = arith.select {cond}, {a}, {b} : f32"); return r
 def load(buf, idx, ty):
     r = v(); emit(f"      {r} = memref.load {buf}[{idx}] : {ty}"); return r
 def extract(vec, i):
