@@ -7,6 +7,15 @@ using namespace Halide;
 
 namespace loom::schedules {
 
+void spreadOverThreads(Func func, Var fused, int threadsX, int threadsY) {
+  Var outer("load_outer"), inner("load_inner"), x("load_x"), y("load_y");
+  func.split(fused, outer, inner, threadsX * threadsY, TailStrategy::GuardWithIf)
+      .split(inner, y, x, threadsX)
+      .reorder(outer, x, y)
+      .gpu_threads(x, y)
+      .unroll(outer);
+}
+
 Var fuseOuterDims(Stage stage, const std::vector<Var> &vars, size_t first) {
   Var fused = vars[first];
   for (size_t dim = first + 1; dim < vars.size(); ++dim) {

@@ -59,6 +59,11 @@ int dividingLanes(int64_t extent, int vectorWidth);
 void vectorizeRowReduction(Halide::Func reduction, const Halide::RVar &r, int64_t extent,
                            int vectorWidth, const Halide::LoopLevel &at);
 
+/// Spreads `fused`, the one loop of a Func staged in shared memory, over the
+/// block's threadsX × threadsY threads, consecutive elements on consecutive
+/// threads; each thread's share is an unrolled loop inside the thread loops.
+void spreadOverThreads(Halide::Func func, Halide::Var fused, int threadsX, int threadsY);
+
 /// Fuses vars[first], vars[first + 1], ... of `stage` into one loop (the outer
 /// dimensions of a row-major tensor, e.g. rows and batch) and returns its Var;
 /// vars[first] itself when it is the last.

@@ -88,6 +88,12 @@ void constrainDense(Dimensioned &&buffer, const std::vector<int64_t> &extents) {
   }
 }
 
+/// Computes `func` over exactly [0, extent) in every dimension (Halide order).
+void boundWhole(Halide::Func func, const std::vector<int64_t> &extents) {
+  for (size_t dim = 0; dim < extents.size(); ++dim)
+    func.bound(func.args()[dim], 0, static_cast<int>(extents[dim]));
+}
+
 /// The autoschedulers' estimate of a dense buffer: [0, extent) per dimension.
 Halide::Region estimateRegion(const std::vector<int64_t> &extents) {
   Halide::Region region;
@@ -522,14 +528,17 @@ FailureOr<std::optional<Halide::Func>> Lowering::emitScanKernel(SelectiveScanOp 
     if (optional)
       operands.push_back(optional);
   std::vector<Halide::ExternFuncArgument> arguments;
+  std::vector<std::pair<Halide::Func, size_t>> computedInputs; // with their extents' index
   ExternKernel kernel;
   for (Value operand : operands) {
-    if (auto param = imageParamOf.find(operand); param != imageParamOf.end())
+    if (auto param = imageParamOf.find(operand); param != imageParamOf.end()) {
       arguments.push_back(param->second);
-    else if (materialized.contains(operand))
+    } else if (materialized.contains(operand)) {
       arguments.push_back(tensor(operand).func);
-    else
+      computedInputs.emplace_back(tensor(operand).func, kernel.bufferExtents.size());
+    } else {
       return std::optional<Halide::Func>();
+    }
     kernel.bufferExtents.push_back(halideExtents(shapeOf(operand)));
   }
   // Halide learns what an extern stage reads only at run time (the bounds
@@ -538,14 +547,8 @@ FailureOr<std::optional<Halide::Func>> Lowering::emitScanKernel(SelectiveScanOp 
   // size, which Halide 14 moves to a global buffer that gave wrong,
   // run-to-run different sums (the rms_norm before examples/hybrid.loom's
   // mamba). The stage reads every input whole: say so statically.
-  for (size_t i = 0; i < operands.size(); ++i) {
-    if (!materialized.contains(operands[i]) || imageParamOf.count(operands[i]))
-      continue;
-    Halide::Func input = tensor(operands[i]).func;
-    const std::vector<int64_t> &extents = kernel.bufferExtents[i];
-    for (size_t dim = 0; dim < extents.size(); ++dim)
-      input.bound(input.args()[dim], 0, static_cast<int>(extents[dim]));
-  }
+  for (auto &[input, index] : computedInputs)
+    boundWhole(input, kernel.bufferExtents[index]);
   kernel.bufferExtents.push_back(halideExtents(u));
 
   kernel.symbol = "loom_kernel_" + name;
@@ -567,9 +570,7 @@ FailureOr<std::optional<Halide::Func>> Lowering::emitScanKernel(SelectiveScanOp 
   call.define_extern(kernel.symbol, arguments, Halide::Float(32), 3, Halide::NameMangling::C,
                      Halide::DeviceAPI::CUDA);
   call.compute_root();
-  std::vector<int64_t> extents = halideExtents(u);
-  for (size_t dim = 0; dim < extents.size(); ++dim)
-    call.bound(call.args()[dim], 0, static_cast<int>(extents[dim]));
+  boundWhole(call, kernel.bufferExtents.back());
   kernels.push_back(std::move(kernel));
   return std::optional<Halide::Func>(call);
 }

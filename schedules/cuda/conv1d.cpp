@@ -14,7 +14,7 @@ namespace loom::schedules {
 
 void scheduleConv1DCuda(const ConvolutionFuncs &funcs, const ScheduleContext &context) {
   Func out = context.stored;
-  std::vector<Var> vars = out.args(); // x, c[, n]
+  std::vector<Var> vars = out.args(); // x, c, n
   const int64_t width = context.extents[0];
   const int items = static_cast<int>(std::clamp<int64_t>(context.knobs.get("items"), 1, width));
   const int threadsX = static_cast<int>(
@@ -26,7 +26,7 @@ void scheduleConv1DCuda(const ConvolutionFuncs &funcs, const ScheduleContext &co
       static_cast<int>(std::clamp<int64_t>(context.knobs.get("tile_y"), 1, rows));
 
   Var xBlock("x_block"), xInner("x_inner"), tx("tx"), item("item");
-  Var row = vars.size() > 1 ? fuseOuterDims(out, vars, 1) : Var("row");
+  Var row = fuseOuterDims(out, vars, 1); // channel and batch
   Var rowBlock("row_block"), ty("ty");
   out.compute_root()
       .split(vars[0], xBlock, xInner, threadsX * items, TailStrategy::GuardWithIf)

@@ -35,25 +35,30 @@ int64_t sharedBytes(const GemmTile &tile) {
               int64_t(tile.slab) * (tile.tileCols() + tile.tileRows() + 2 * tile.pad));
 }
 
-/// Fuses every dimension of `func` into one loop and spreads it over the
-/// block's threadsCols × threadsRows threads, consecutive elements (the
-/// first dimension) on consecutive threads; each thread's share is an
-/// unrolled loop inside the thread loops (one barrier for the whole slab).
-void cooperativeLoad(Func func, const GemmTile &tile) {
+/// Stages one operand's slab (`slab` reduction elements × `extent` rows or
+/// columns) in shared memory at `slabLevel`: reduction elements outermost in
+/// storage and the rows (columns) padded by `pad` elements, so that the
+/// transposing stores and the threads' loads hit distinct banks. Returns the
+/// slab's dimensions fused into one loop, for the loads to spread.
+Var stageSlab(Func func, LoopLevel slabLevel, int slab, int extent, int pad) {
   std::vector<Var> args = func.args();
+  std::vector<Var> storage = args;
+  std::swap(storage[0], storage[1]);
+  func.compute_at(slabLevel).store_in(MemoryType::GPUShared).reorder_storage(storage);
+  func.align_storage(args[1], extent + pad);
+  // Whole slabs, also the last one of a run-time reduction extent (the
+  // caller makes sure its operands exist there; its guard skips them): a
+  // constant extent to unroll the loads over.
+  func.bound_extent(args[0], slab).bound_extent(args[1], extent);
+  for (size_t dim = 2; dim < args.size(); ++dim)
+    func.bound_extent(args[dim], 1);
   Var fused = args[0];
   for (size_t dim = 1; dim < args.size(); ++dim) {
     Var next("staged_fused_" + std::to_string(dim));
     func.fuse(fused, args[dim], next);
     fused = next;
   }
-  Var outer("load_outer"), inner("load_inner"), x("load_x"), y("load_y");
-  func.split(fused, outer, inner, tile.threadsCols * tile.threadsRows,
-             TailStrategy::GuardWithIf)
-      .split(inner, y, x, tile.threadsCols)
-      .reorder(outer, x, y)
-      .gpu_threads(x, y)
-      .unroll(outer);
+  return fused;
 }
 
 } // namespace
@@ -174,27 +179,16 @@ void scheduleStagedGemmCuda(const StagedGemm &gemm) {
         .unroll(unrollInner);
   }
 
-  // The slabs in shared memory, reduction elements outermost in storage and
-  // the rows (columns) padded by `pad` elements, so that the transposing
-  // stores and the threads' loads hit distinct banks.
+  // The slabs in shared memory (stageSlab), loaded by all the block's threads
+  // (one barrier for the whole slab).
   LoopLevel slabLevel(accumulate, slab);
   Func lhs = gemm.lhs, rhs = gemm.rhs;
   Func staged[] = {lhs.in(partial), rhs.in(partial)};
   int extents[] = {tile.tileRows(), tile.tileCols()};
   for (int operand = 0; operand < 2; ++operand) {
     Func func = staged[operand];
-    std::vector<Var> args = func.args();
-    std::vector<Var> storage = args;
-    std::swap(storage[0], storage[1]);
-    func.compute_at(slabLevel).store_in(MemoryType::GPUShared).reorder_storage(storage);
-    func.align_storage(args[1], extents[operand] + tile.pad);
-    // Whole slabs, also the last one of a run-time reduction extent (the
-    // caller makes sure its operands exist there; its guard skips them): a
-    // constant extent to unroll the loads over.
-    func.bound_extent(args[0], tile.slab).bound_extent(args[1], extents[operand]);
-    for (size_t dim = 2; dim < args.size(); ++dim)
-      func.bound_extent(args[dim], 1);
-    cooperativeLoad(func, tile);
+    spreadOverThreads(func, stageSlab(func, slabLevel, tile.slab, extents[operand], tile.pad),
+                      tile.threadsCols, tile.threadsRows);
   }
 }
 
@@ -282,29 +276,16 @@ void scheduleWarpGemmCuda(const StagedGemm &gemm, const WarpTile &tile, int unro
     }
   }
 
-  // The slabs in shared memory, reduction elements outermost in storage
-  // (rows padded), loaded by the 32 lanes: consecutive lanes read
-  // consecutive reduction elements (coalesced).
+  // The slabs in shared memory (stageSlab, rows padded), loaded by the 32
+  // lanes: consecutive lanes read consecutive reduction elements (coalesced).
   LoopLevel slabLevel(accumulate, slab);
   Func lhs = gemm.lhs, rhs = gemm.rhs;
   Func staged[] = {lhs.in(accumulate), rhs.in(accumulate)};
   int extents[] = {tile.tileRows(), tile.tileCols()};
   for (int operand = 0; operand < 2; ++operand) {
     Func func = staged[operand];
-    std::vector<Var> args = func.args();
-    std::vector<Var> storage = args;
-    std::swap(storage[0], storage[1]);
-    func.compute_at(slabLevel).store_in(MemoryType::GPUShared).reorder_storage(storage);
-    func.align_storage(args[1], extents[operand] + (operand == 0 ? tile.pad : tile.padRhs));
-    func.bound_extent(args[0], tile.slab).bound_extent(args[1], extents[operand]);
-    for (size_t dim = 2; dim < args.size(); ++dim)
-      func.bound_extent(args[dim], 1);
-    Var fused = args[0];
-    for (size_t dim = 1; dim < args.size(); ++dim) {
-      Var next("staged_fused_" + std::to_string(dim));
-      func.fuse(fused, args[dim], next);
-      fused = next;
-    }
+    Var fused = stageSlab(func, slabLevel, tile.slab, extents[operand],
+                          operand == 0 ? tile.pad : tile.padRhs);
     Var outer("load_outer"), loadLane("load_lane");
     func.split(fused, outer, loadLane, WarpTile::lanes, TailStrategy::GuardWithIf)
         .reorder(loadLane, outer)

@@ -63,12 +63,7 @@ void stageShared(Func func, LoopLevel level, const std::vector<int> &extents, in
     func.fuse(fused, args[dim], next);
     fused = next;
   }
-  Var outer("load_outer"), inner("load_inner"), x("load_x"), y("load_y");
-  func.split(fused, outer, inner, threadsX * threadsY, TailStrategy::GuardWithIf)
-      .split(inner, y, x, threadsX)
-      .reorder(outer, x, y)
-      .gpu_threads(x, y)
-      .unroll(outer);
+  spreadOverThreads(func, fused, threadsX, threadsY);
 }
 
 void scheduleChunked(SSDScanFuncs funcs, const ScheduleContext &context,
