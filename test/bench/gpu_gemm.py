@@ -28,7 +28,7 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from gpu_timing import cuda_times  # noqa: E402  (next to this file, also in a bundle)
+from gpu_timing import cuda_times, failure_cell  # noqa: E402  (next to this file, also in a bundle)
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 PEAK_GFLOPS = 66900.0
 SAMPLE = 97  # every 97th output element is checked (97 is prime: all rows and columns)
@@ -257,8 +257,7 @@ def run(directory, runs):
                     cells[-1] += f" (torch in_proj alone {proj[0]:.4f} ms)"
             except Exception as error:  # one broken variant must not hide the others
                 status = 1
-                detail = getattr(error, "stderr", "") or str(error)
-                cells.append(f"FAILED: {detail.strip().splitlines()[-1][:160] if detail else error}")
+                cells.append(failure_cell(error))
             print("| " + " | ".join(cells) + " |", flush=True)
     return status
 

@@ -26,7 +26,7 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from gpu_timing import cuda_times  # noqa: E402  (next to this file, also in a bundle)
+from gpu_timing import cuda_times, failure_cell  # noqa: E402  (next to this file, also in a bundle)
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 PEAK_TFLOPS = 66.9
 SAMPLE = 97  # every 97th output element (prime: all rows and columns)
@@ -198,8 +198,7 @@ def run(directory, runs, only):
                       f"{peer[0] / loom[0]:.2f}"]
         except Exception as error:  # one broken variant must not hide the others
             status = 1
-            detail = getattr(error, "stderr", "") or str(error)
-            cells.append(f"FAILED: {detail.strip().splitlines()[-1][:160] if detail else error}")
+            cells.append(failure_cell(error))
         print("| " + " | ".join(cells) + " |", flush=True)
     return status
 

@@ -124,7 +124,7 @@ def run(directory, runs, deadline, compile_blocks):
     import numpy as np
     import torch
     import bench_mamba2
-    from gpu_ssm import cuda_time_ms
+    from gpu_ssm import cuda_time_ms, loom_times
     start = time.time()
     torch.backends.cuda.matmul.allow_tf32 = False
     torch.backends.cudnn.allow_tf32 = False
@@ -156,7 +156,7 @@ def run(directory, runs, deadline, compile_blocks):
                     continue
                 out = os.path.join(work, "out")
                 try:
-                    times = loom_times_with(exe, runs, arguments + ["--output-dir", out])
+                    times = loom_times(exe, runs, arguments + ["--output-dir", out])["device_ms"]
                 except subprocess.CalledProcessError as error:
                     print(f"  {kind:5} B={batch} {name:8} failed: {error.stderr.strip()[-300:]}")
                     continue
@@ -164,8 +164,8 @@ def run(directory, runs, deadline, compile_blocks):
                 error = np.abs(y - expected)
                 scale = np.abs(expected).max()
                 ok = bool(error.max() <= 1e-4 + 1e-5 * scale)
-                print(f"  {kind:5} B={batch} L={L} N={n:3} {name:8} {times[0]:8.4f} / "
-                      f"{times[1]:8.4f} ms  err {error.max():.2e} = {error.max() / scale:.1e} "
+                print(f"  {kind:5} B={batch} L={L} N={n:3} {name:8} {times['min']:8.4f} / "
+                      f"{times['median']:8.4f} ms  err {error.max():.2e} = {error.max() / scale:.1e} "
                       f"of |y| max {scale:.0f} {'ok' if ok else 'FAIL'}", flush=True)
     print(f"blocks (d_model 768, L={L}); ms min / median")
     for block in bench_mamba2.CONFIG:
@@ -174,8 +174,8 @@ def run(directory, runs, deadline, compile_blocks):
             for name in ("before", "new"):
                 exe = os.path.join(directory, f"block_{block}_{batch}_{name}")
                 if os.path.exists(exe):
-                    d = loom_times_with(exe, runs, [])
-                    line += f"  loom {name} {d[0]:7.3f} / {d[1]:7.3f}"
+                    d = loom_times(exe, runs)["device_ms"]
+                    line += f"  loom {name} {d['min']:7.3f} / {d['median']:7.3f}"
             torch.manual_seed(0)
             forward = bench_mamba2.make_forward(block, batch, L, device="cuda", chunk=64)
             with torch.no_grad():
@@ -187,14 +187,6 @@ def run(directory, runs, deadline, compile_blocks):
                     line += f"  compile {fast['min']:7.3f} / {fast['median']:7.3f}"
             print(line, flush=True)
     print(f"total {time.time() - start:.0f} s")
-
-
-def loom_times_with(exe, runs, arguments):
-    import re
-    output = subprocess.run([exe, "--bench", str(runs), "--quiet"] + arguments, check=True,
-                            capture_output=True, text=True).stdout
-    match = re.search(r"device_ms min=([\d.]+) median=([\d.]+)", output)
-    return float(match.group(1)), float(match.group(2))
 
 
 def main():

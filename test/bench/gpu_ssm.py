@@ -156,9 +156,10 @@ def cuda_time_ms(torch, function, runs):
     return {"min": min(times), "median": statistics.median(times)}
 
 
-def loom_times(executable, runs):
-    output = subprocess.run([executable, "--bench", str(runs), "--quiet"], check=True,
-                            capture_output=True, text=True).stdout
+def loom_times(executable, runs, arguments=()):
+    """latency_ms and device_ms ({"min", "median"}) of a CUDA build's --bench."""
+    output = subprocess.run([executable, "--bench", str(runs), "--quiet", *arguments],
+                            check=True, capture_output=True, text=True).stdout
     times = {}
     for label in ("latency_ms", "device_ms"):
         match = re.search(label + r" min=([\d.]+) median=([\d.]+)", output)

@@ -1,6 +1,7 @@
-"""CUDA-event timing shared by the GPU benchmarks (gpu_examples.py, gpu_ops.py,
-gpu_gemm.py). Their `build` step copies this file next to themselves, so that
-the GPU machine, which has no checkout of the repository's layout, finds it."""
+"""CUDA-event timing and result cells shared by the GPU benchmarks (gpu_examples.py,
+gpu_ops.py, gpu_gemm.py, gpu_linear.py). Their `build` step copies this file next to
+themselves, so that the GPU machine, which has no checkout of the repository's layout,
+finds it."""
 import statistics
 
 
@@ -20,3 +21,10 @@ def cuda_times(torch, function, runs, warmup=10):
         torch.cuda.synchronize()
         times.append(start.elapsed_time(end))
     return min(times), statistics.median(times)
+
+
+def failure_cell(error):
+    """A table cell for a variant that failed (the last line of its stderr): one broken
+    variant must not hide the others."""
+    detail = getattr(error, "stderr", "") or str(error)
+    return f"FAILED: {detail.strip().splitlines()[-1][:160] if detail else error}"
