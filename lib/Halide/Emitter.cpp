@@ -115,6 +115,26 @@ public:
   FailureOr<LoweredModel> run();
 
 private:
+  /// Whether `op` (a slice or reshape) only re-indexes a buffer that the
+  /// pipeline has anyway, for consumers that can read through it.
+  bool isBufferView(Operation &op) const {
+    Value result = op.getResult(0);
+    if (result.use_empty() || llvm::any_of(result.getUsers(), [](Operation *user) {
+          StringRef name = user->getName().getStringRef();
+          return isa<OutputOp, SelectiveScanOp>(user) || name.starts_with("loom.sparse_") ||
+                 name.starts_with("loom.mask_");
+        }))
+      return false;
+    Operation *producer = op.getOperand(0).getDefiningOp();
+    if (!producer || isa<InputOp, ParamOp>(producer))
+      return true;
+    if (isa<SliceOp, ReshapeOp>(producer))
+      return roles.lookup(producer) == Role::Inline;
+    auto stored = storedValue.find(producer);
+    return roles.lookup(producer) == Role::Anchor && stored != storedValue.end() &&
+           stored->second == op.getOperand(0);
+  }
+
   bool isFused(Operation *op) const {
     return op->hasAttr("loom.fused") && loom::isElementwise(op);
   }
@@ -175,6 +195,7 @@ private:
 
 void Lowering::plan() {
   Block &body = model.getBody().front();
+  bool gpu = scheduleTarget == ScheduleTarget::Cuda;
   for (Operation &op : body) {
     if (isa<InputOp, ParamOp, OutputOp>(op) || isFused(&op))
       continue;
@@ -186,6 +207,17 @@ void Lowering::plan() {
         llvm::all_of(op.getResult(0).getUsers(), [](Operation *user) {
           return isa<TransposeOp>(user) || loom::isElementwise(user);
         })) {
+      roles[&op] = Role::Inline;
+      continue;
+    }
+    // A slice or reshape of a buffer (an input, a parameter, a layer's
+    // stored result, or such a view of one) is an index map over that
+    // buffer: on CUDA its consumers read through it. Materializing it would
+    // be a kernel that only copies (the Mamba-2 and Hydra blocks split their
+    // projections with slices, and heads with reshapes). Not for extern
+    // stages, which are handed buffers, nor for outputs. (CPU builds keep
+    // the copies: not measured there yet.)
+    if (gpu && isa<SliceOp, ReshapeOp>(op) && isBufferView(op)) {
       roles[&op] = Role::Inline;
       continue;
     }
@@ -208,9 +240,11 @@ void Lowering::plan() {
     if (!isFused(&op) || roles.count(&op))
       continue;
     // Inlining into a reduction (a linear, a convolution) or an output would
-    // recompute the op per use: materialize it then.
-    bool elementwiseUsers = llvm::all_of(op.getResult(0).getUsers(), [](Operation *user) {
-      return loom::isElementwise(user);
+    // recompute the op per use: materialize it then. On CUDA a transpose,
+    // which reads each element once, computes the op on the way (the silu
+    // between the Mamba-2 block's conv1d and its transpose back).
+    bool elementwiseUsers = llvm::all_of(op.getResult(0).getUsers(), [&](Operation *user) {
+      return loom::isElementwise(user) || (gpu && isa<TransposeOp>(user));
     });
     roles[&op] = elementwiseUsers ? Role::Inline : Role::Root;
   }
