@@ -258,6 +258,17 @@ struct NestedEmbeddingFuncs {
   std::vector<int64_t> granularities;
 };
 
+/// transpose: result(vars...) = input(permuted vars...). `inputInner` is the
+/// result dimension that walks the input's dimension 0, and `resultInner`
+/// the input dimension that result's dimension 0 walks (Halide order; both
+/// 0 when the contiguous dimension stays in place).
+struct TransposeFuncs {
+  Halide::Func result;
+  Halide::Func input;
+  int inputInner = 0;
+  int resultInner = 0;
+};
+
 } // namespace loom
 
 #endif // LOOM_SCHEDULES_OPFUNCS_H

@@ -143,6 +143,14 @@ const Knob pointwiseCpu[] = {
 const Knob pointwiseCuda[] = {
     LOOM_GPU_TILE_KNOBS,
 };
+const Knob transposeCuda[] = {
+    LOOM_GPU_TILE_KNOBS,
+    {"tile", 32,
+     "a transpose that moves the contiguous dimension: square tiles of this size staged in "
+     "shared memory (read and written coalesced; 0: one element per thread, tile_x × tile_y)",
+     0},
+    {"rows", 8, "threads per block along the tile's second dimension (each copies tile/rows rows)"},
+};
 
 const Knob sparseConvolutionCpu[] = {
     LOOM_VECTOR_WIDTH_KNOB,
@@ -279,7 +287,7 @@ const RegistryEntry registry[] = {
     {"loom.avg_pool2d", pointwiseCpu, pointwiseCuda},
     {"loom.embedding", pointwiseCpu, pointwiseCuda},
     {"loom.reshape", pointwiseCpu, pointwiseCuda},
-    {"loom.transpose", pointwiseCpu, pointwiseCuda},
+    {"loom.transpose", pointwiseCpu, transposeCuda},
     {"loom.concat", pointwiseCpu, pointwiseCuda},
     {"loom.slice", pointwiseCpu, pointwiseCuda},
     {"loom.sparse_conv2d", sparseConvolutionCpu, sparseConvolutionCuda},

@@ -118,6 +118,7 @@ void scheduleEmbeddingCpu(const ScheduleContext &context);
 void scheduleEmbeddingCuda(const ScheduleContext &context);
 void scheduleDataMovementCpu(const ScheduleContext &context);
 void scheduleDataMovementCuda(const ScheduleContext &context);
+void scheduleTransposeCuda(const TransposeFuncs &transpose, const ScheduleContext &context);
 void scheduleNestedFFNCpu(const NestedFFNFuncs &funcs, const ScheduleContext &context);
 void scheduleNestedFFNCuda(const NestedFFNFuncs &funcs, const ScheduleContext &context);
 void scheduleNestedEmbeddingCpu(const NestedEmbeddingFuncs &funcs,

@@ -52,7 +52,8 @@ enum class Role {
 using OpFuncs = std::variant<std::monostate, LinearFuncs, ConvolutionFuncs, NormFuncs,
                              SoftmaxFuncs, GlobalAvgPool2DFuncs,
                              SelectiveScanFuncs, SSDScanFuncs, HyperKernelFuncs,
-                             HyperZZWFuncs, NestedFFNFuncs, NestedEmbeddingFuncs>;
+                             HyperZZWFuncs, NestedFFNFuncs, NestedEmbeddingFuncs,
+                             TransposeFuncs>;
 
 std::vector<int64_t> shapeOf(Value value) {
   auto shape = cast<RankedTensorType>(value.getType()).getShape();
@@ -383,6 +384,15 @@ LogicalResult Lowering::emit(Operation *op) {
       })
       .Case([&](TransposeOp transpose) {
         func = emitTranspose(tensor(transpose.getInput()), transpose.getPerm(), name);
+        // Halide dimension h is PyTorch's rank - 1 - h.
+        llvm::ArrayRef<int64_t> perm = transpose.getPerm();
+        int rank = static_cast<int>(perm.size());
+        TransposeFuncs funcs{func, tensor(transpose.getInput()).func};
+        for (int dim = 0; dim < rank; ++dim)
+          if (perm[dim] == rank - 1)
+            funcs.inputInner = rank - 1 - dim;
+        funcs.resultInner = rank == 0 ? 0 : rank - 1 - static_cast<int>(perm[rank - 1]);
+        opFuncs[op] = funcs;
       })
       .Case([&](ConcatOp concat) {
         std::vector<Tensor> inputs;
@@ -704,8 +714,12 @@ LogicalResult Lowering::schedule(Operation *op) {
         cpu ? scheduleNestedEmbeddingCpu(embedding, context)
             : scheduleNestedEmbeddingCuda(embedding, context);
       })
+      .Case([&](TransposeOp) {
+        cpu ? scheduleDataMovementCpu(context)
+            : scheduleTransposeCuda(std::get<TransposeFuncs>(funcs), context);
+      })
       .Default([&](Operation *) {
-        // reshape, transpose, concat, slice.
+        // reshape, concat, slice.
         cpu ? scheduleDataMovementCpu(context) : scheduleDataMovementCuda(context);
       });
   return success();
