@@ -117,7 +117,8 @@ public:
 
 private:
   /// Whether `op` (a slice or reshape) only re-indexes a buffer that the
-  /// pipeline has anyway, for consumers that can read through it.
+  /// pipeline has anyway, for consumers that can read through it. Called in
+  /// program order, when its producer's role is known.
   bool isBufferView(Operation &op) const {
     Value result = op.getResult(0);
     if (result.use_empty() || llvm::any_of(result.getUsers(), [](Operation *user) {
@@ -131,6 +132,11 @@ private:
       return true;
     if (isa<SliceOp, ReshapeOp>(producer))
       return roles.lookup(producer) == Role::Inline;
+    // A fused elementwise op read by a slice or reshape (neither
+    // elementwise nor a transpose) is stored: it ends its anchor's chain, or
+    // it is a root of its own.
+    if (isFused(producer))
+      return true;
     auto stored = storedValue.find(producer);
     return roles.lookup(producer) == Role::Anchor && stored != storedValue.end() &&
            stored->second == op.getOperand(0);
