@@ -133,9 +133,9 @@ private:
                                                         const std::string &name);
   /// The extern stage that runs `linear` with the register-tiled SGEMM
   /// (GemmKernel.h), or nothing when the kernel does not apply (K or N not a
-  /// multiple of 4, fewer rows than knob kernel_min_rows, an elementwise op
-  /// fused after it, an input that is not a buffer); failure when MLIR cannot
-  /// make the PTX.
+  /// multiple of 4, fewer rows or features than knobs kernel_min_rows and
+  /// kernel_min_features, an elementwise op fused after it, an input that is
+  /// not a buffer); failure when MLIR cannot make the PTX.
   FailureOr<std::optional<Halide::Func>> emitGemmKernel(LinearOp linear,
                                                         const std::string &name);
   /// The extern-stage arguments of `operands`, their extents appended to
@@ -596,7 +596,10 @@ FailureOr<std::optional<Halide::Func>> Lowering::emitGemmKernel(LinearOp linear,
     int64_t rows = 1;
     for (size_t dim = 0; dim + 1 < input.size(); ++dim)
       rows *= input[dim];
-    if (input.size() < 2 || rows < knobs->get("kernel_min_rows"))
+    // Measured on the H100 (gpu_linear.py): below 256 rows (64 × 768 → 3072)
+    // and 32 features (8192 × 1536 → 24) the Halide schedules are faster.
+    if (input.size() < 2 || rows < knobs->get("kernel_min_rows") ||
+        shapeOf(linear.getResult()).back() < knobs->get("kernel_min_features"))
       return std::optional<Halide::Func>();
   }
   std::vector<int64_t> input = shapeOf(linear.getInput()), output = shapeOf(linear.getResult());
