@@ -25,6 +25,9 @@ struct LinearFuncs {
   /// weight(k, o)), for schedules that stage them (schedules/cuda/gemm.cpp).
   Halide::Func input;
   Halide::Func weight;
+  /// `result` is an extern stage running the SGEMM kernel
+  /// (lib/Halide/GemmKernel.h); the other Funcs are unset.
+  bool externKernel = false;
 };
 
 /// conv1d / conv2d: result(x, [y,] c, n) = accumulate(...), where accumulate

@@ -63,6 +63,19 @@ const Knob linearCuda[] = {
     {"min_threads", 16384,
      "smaller register tiles until this many threads have work (a small layer needs threads)"},
     LOOM_GEMM_CUDA_KNOBS,
+    {"kernel", 1,
+     "1: loomc's register-tiled SGEMM kernel (MLIR GPU code lowered to PTX, an extern stage; "
+     "0.92-1.06x cuBLAS on the H100, experiments/gemm-kernel) when K and N are multiples of 4, "
+     "there are at least kernel_min_rows rows and kernel_min_features output features, every "
+     "input is a buffer and no elementwise op is fused after the linear; otherwise, and with "
+     "0, the Halide schedules (the knobs above)",
+     0},
+    {"kernel_tile", 0,
+     "SGEMM kernel's block tile: 1 128x128, 2 64x128 (8x8 outputs per thread), 3 64x64 (4x4); "
+     "0: 64x64 when N <= 128, else 64x128",
+     0},
+    {"kernel_min_rows", 256, "rows (tokens) from which the SGEMM kernel is used"},
+    {"kernel_min_features", 32, "output features from which the SGEMM kernel is used"},
 };
 
 const Knob convolutionCpu[] = {

@@ -6,6 +6,7 @@
 #include "lib/Halide/EmitSparse.h"
 #include "lib/Halide/EmitSSM.h"
 #include "lib/Halide/ScanKernel.h"
+#include "lib/Halide/GemmKernel.h"
 #include "lib/Halide/EmitHyper.h"
 #include "schedules/HyperSchedules.h"
 #include "lib/Halide/EmitNested.h"
@@ -157,6 +158,22 @@ private:
   /// make the PTX.
   FailureOr<std::optional<Halide::Func>> emitScanKernel(SelectiveScanOp scan,
                                                         const std::string &name);
+  /// The extern stage that runs `linear` with the register-tiled SGEMM
+  /// (GemmKernel.h), or nothing when the kernel does not apply (K or N not a
+  /// multiple of 4, fewer rows or features than knobs kernel_min_rows and
+  /// kernel_min_features, an elementwise op fused after it, an input that is
+  /// not a buffer); failure when MLIR cannot make the PTX.
+  FailureOr<std::optional<Halide::Func>> emitGemmKernel(LinearOp linear,
+                                                        const std::string &name);
+  /// The extern-stage arguments of `operands`, their extents appended to
+  /// `kernel.bufferExtents`: each must be an input's or parameter's buffer
+  /// or a materialized value (then bounded whole); false otherwise.
+  bool externInputs(llvm::ArrayRef<Value> operands, ExternKernel &kernel,
+                    std::vector<Halide::ExternFuncArgument> &arguments);
+  /// The extern stage `name` that launches `kernel` (its output's extents
+  /// last in bufferExtents), computed whole on the GPU; recorded in `kernels`.
+  Halide::Func externStage(ExternKernel kernel, const std::string &name,
+                           const std::vector<Halide::ExternFuncArgument> &arguments);
 
   const Tensor &tensor(Value value) const { return tensors.find(value)->second; }
   const Tensor *optionalTensor(Value value) const {
@@ -300,6 +317,23 @@ LogicalResult Lowering::emit(Operation *op) {
   bool supported = true, kernelFailed = false;
   llvm::TypeSwitch<Operation *>(op)
       .Case([&](LinearOp linear) {
+        // CUDA: the register-tiled SGEMM kernel (knob `kernel`) where it
+        // applies; a bad knob is reported when the op is scheduled.
+        if (scheduleTarget == ScheduleTarget::Cuda && applySchedules) {
+          FailureOr<std::optional<Halide::Func>> call = emitGemmKernel(linear, name);
+          if (failed(call)) {
+            kernelFailed = true;
+            return;
+          }
+          if (*call) {
+            LinearFuncs funcs;
+            funcs.result = **call;
+            funcs.externKernel = true;
+            func = funcs.result;
+            opFuncs[op] = funcs;
+            return;
+          }
+        }
         LinearFuncs funcs =
             emitLinear(tensor(linear.getInput()), tensor(linear.getWeight()),
                        optionalTensor(linear.getBias()), name);
@@ -578,27 +612,9 @@ FailureOr<std::optional<Halide::Func>> Lowering::emitScanKernel(SelectiveScanOp 
     if (optional)
       operands.push_back(optional);
   std::vector<Halide::ExternFuncArgument> arguments;
-  std::vector<std::pair<Halide::Func, size_t>> computedInputs; // with their extents' index
   ExternKernel kernel;
-  for (Value operand : operands) {
-    if (auto param = imageParamOf.find(operand); param != imageParamOf.end()) {
-      arguments.push_back(param->second);
-    } else if (materialized.contains(operand)) {
-      arguments.push_back(tensor(operand).func);
-      computedInputs.emplace_back(tensor(operand).func, kernel.bufferExtents.size());
-    } else {
-      return std::optional<Halide::Func>();
-    }
-    kernel.bufferExtents.push_back(halideExtents(shapeOf(operand)));
-  }
-  // Halide learns what an extern stage reads only at run time (the bounds
-  // query), so without this every producer upstream would be compiled for
-  // symbolic bounds. A GPU reduction's shared staging then has a dynamic
-  // size, which Halide 14 moves to a global buffer that gave wrong,
-  // run-to-run different sums (the rms_norm before examples/hybrid.loom's
-  // mamba). The stage reads every input whole: say so statically.
-  for (auto &[input, index] : computedInputs)
-    boundWhole(input, kernel.bufferExtents[index]);
+  if (!externInputs(operands, kernel, arguments))
+    return std::optional<Halide::Func>();
   kernel.bufferExtents.push_back(halideExtents(u));
 
   kernel.symbol = "loom_kernel_" + name;
@@ -613,16 +629,101 @@ FailureOr<std::optional<Halide::Func>> Lowering::emitScanKernel(SelectiveScanOp 
   kernel.grid[0] = static_cast<unsigned>(shape.channels);
   kernel.grid[1] = static_cast<unsigned>(shape.batch);
   kernel.block = static_cast<unsigned>(shape.threads);
+  return std::optional<Halide::Func>(externStage(std::move(kernel), name, arguments));
+}
 
+FailureOr<std::optional<Halide::Func>> Lowering::emitGemmKernel(LinearOp linear,
+                                                                const std::string &name) {
+  int64_t tile = 0;
+  {
+    ScopedDiagnosticHandler quiet(linear->getContext(),
+                                  [](Diagnostic &) { return success(); });
+    FailureOr<KnobValues> knobs = knobValuesFor(linear, scheduleTarget);
+    if (failed(knobs) || knobs->get("kernel") == 0)
+      return std::optional<Halide::Func>();
+    tile = knobs->get("kernel_tile");
+    std::vector<int64_t> input = shapeOf(linear.getInput());
+    int64_t rows = 1;
+    for (size_t dim = 0; dim + 1 < input.size(); ++dim)
+      rows *= input[dim];
+    // Measured on the H100 (gpu_linear.py): below 256 rows (64 × 768 → 3072)
+    // and 32 features (8192 × 1536 → 24) the Halide schedules are faster.
+    if (input.size() < 2 || rows < knobs->get("kernel_min_rows") ||
+        shapeOf(linear.getResult()).back() < knobs->get("kernel_min_features"))
+      return std::optional<Halide::Func>();
+  }
+  std::vector<int64_t> input = shapeOf(linear.getInput()), output = shapeOf(linear.getResult());
+  GemmKernelShape shape;
+  shape.inFeatures = input.back();
+  shape.outFeatures = output.back();
+  shape.rows = 1;
+  for (size_t dim = 0; dim + 1 < input.size(); ++dim)
+    shape.rows *= input[dim];
+  shape.hasBias = static_cast<bool>(linear.getBias());
+  // The extern stage is the stored Func: no elementwise op fused after it.
+  if (!chooseGemmKernelTiling(shape, tile) || storedValue.lookup(linear) != linear.getResult())
+    return std::optional<Halide::Func>();
+  std::vector<Value> operands = {linear.getInput(), linear.getWeight()};
+  if (linear.getBias())
+    operands.push_back(linear.getBias());
+  std::vector<Halide::ExternFuncArgument> arguments;
+  ExternKernel kernel;
+  if (!externInputs(operands, kernel, arguments))
+    return std::optional<Halide::Func>();
+  kernel.bufferExtents.push_back(halideExtents(output));
+
+  kernel.symbol = "loom_kernel_" + name;
+  kernel.kernel = name + "_gemm";
+  std::string error;
+  FailureOr<std::string> ptx =
+      compileKernelToPTX(gemmKernelMLIR(shape, kernel.kernel), "sm_80", error);
+  if (failed(ptx))
+    return linear.emitError() << "cannot build the SGEMM kernel of this linear: " << error
+                              << " (knob kernel=0 uses the Halide schedule)";
+  kernel.ptx = std::move(*ptx);
+  kernel.grid[0] = shape.gridX();
+  kernel.grid[1] = shape.gridY();
+  kernel.block = static_cast<unsigned>(shape.threads());
+  return std::optional<Halide::Func>(externStage(std::move(kernel), name, arguments));
+}
+
+bool Lowering::externInputs(llvm::ArrayRef<Value> operands, ExternKernel &kernel,
+                            std::vector<Halide::ExternFuncArgument> &arguments) {
+  std::vector<std::pair<Halide::Func, size_t>> computedInputs; // with their extents' index
+  for (Value operand : operands) {
+    if (auto param = imageParamOf.find(operand); param != imageParamOf.end()) {
+      arguments.push_back(param->second);
+    } else if (materialized.contains(operand)) {
+      arguments.push_back(tensor(operand).func);
+      computedInputs.emplace_back(tensor(operand).func, kernel.bufferExtents.size());
+    } else {
+      return false;
+    }
+    kernel.bufferExtents.push_back(halideExtents(shapeOf(operand)));
+  }
+  // Halide learns what an extern stage reads only at run time (the bounds
+  // query), so without this every producer upstream would be compiled for
+  // symbolic bounds. A GPU reduction's shared staging then has a dynamic
+  // size, which Halide 14 moves to a global buffer that gave wrong,
+  // run-to-run different sums (the rms_norm before examples/hybrid.loom's
+  // mamba). The stage reads every input whole: say so statically.
+  for (auto &[input, index] : computedInputs)
+    boundWhole(input, kernel.bufferExtents[index]);
+  return true;
+}
+
+Halide::Func Lowering::externStage(ExternKernel kernel, const std::string &name,
+                                   const std::vector<Halide::ExternFuncArgument> &arguments) {
   // Computed whole and dense on the GPU; the glue's function of this name
   // launches the kernel (Artifacts.cpp).
   Halide::Func call(name);
-  call.define_extern(kernel.symbol, arguments, Halide::Float(32), 3, Halide::NameMangling::C,
-                     Halide::DeviceAPI::CUDA);
+  call.define_extern(kernel.symbol, arguments, Halide::Float(32),
+                     static_cast<int>(kernel.bufferExtents.back().size()),
+                     Halide::NameMangling::C, Halide::DeviceAPI::CUDA);
   call.compute_root();
   boundWhole(call, kernel.bufferExtents.back());
   kernels.push_back(std::move(kernel));
-  return std::optional<Halide::Func>(call);
+  return call;
 }
 
 ScheduleContext Lowering::contextFor(Value stored, KnobValues knobs) const {

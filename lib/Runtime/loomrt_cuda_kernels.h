@@ -170,10 +170,15 @@ inline int launch(Kernel &kernel, halide_buffer_t **buffers) {
     for (int i = 0; i < kernel.buffers; ++i) {
       pointers[i] = buffers[i]->device;
       params[i] = &pointers[i];
+      // The kernels' 16-byte loads and stores (cuMemAlloc aligns to 256).
+      if (pointers[i] % 16 != 0 && !result)
+        result = fail(kernel, "a buffer's device memory is not 16-byte aligned");
     }
-    if (CUresult launched = cuda.launchKernel(kernel.function, kernel.grid[0], kernel.grid[1], 1,
-                                              kernel.block, 1, 1, 0, stream, params, nullptr))
-      result = fail(kernel, "the launch failed", launched);
+    if (!result) {
+      if (CUresult launched = cuda.launchKernel(kernel.function, kernel.grid[0], kernel.grid[1],
+                                                1, kernel.block, 1, 1, 0, stream, params, nullptr))
+        result = fail(kernel, "the launch failed", launched);
+    }
   }
   void *popped = nullptr;
   cuda.popContext(&popped);

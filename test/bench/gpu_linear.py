@@ -32,44 +32,58 @@ PEAK_TFLOPS = 66.9
 SAMPLE = 97  # every 97th output element (prime: all rows and columns)
 
 # (tokens, in_features, out_features): Mamba-2 in_proj (3352 = not a multiple
-# of 128) / out_proj at B=8 and B=1 (L=1024), the MLP-sized product, a few
-# tokens, Mamba's x_proj (80 outputs) and dt_proj (48 inputs).
-BIG = [(8192, 768, 3072), (8192, 768, 3352), (8192, 1536, 768), (1024, 768, 3352),
-       (1024, 1536, 768)]
-SMALL = [(64, 768, 3072), (8192, 1536, 80), (8192, 48, 1536)]
+# of 128; Hydra's 3376) / out_proj at B=8 and B=1 (L=1024), the MLP-sized
+# products, a few tokens, Mamba's x_proj (80 outputs), Hydra's fc_D (24
+# outputs), dt_proj (48 inputs), and a product ragged in M, N and K.
+BIG = [(8192, 768, 3072), (8192, 768, 3352), (8192, 768, 3376), (8192, 1536, 768),
+       (1024, 768, 3352), (1024, 1536, 768), (8192, 3072, 768)]
+SMALL = [(64, 768, 3072), (8192, 1536, 80), (8192, 1536, 24), (8192, 48, 1536),
+         (1000, 44, 80)]
 
-# variant -> knobs of the linear. "staged" (the default): the shared-memory
-# accumulator schedule (schedules/cuda/gemm.cpp scheduleStagedGemmCuda);
-# "warp"/"wCxR": the warp-tiled one (scheduleWarpGemmCuda), C output features
-# × R rows per lane (4 × 32 unless named), where it gives >= 1024 blocks;
-# "any": at any block count; "bpad1": weight rows padded by 1, not 4. Run with
-# --regs 255 too (see there).
+# variant -> knobs of the linear. "kernel" (the default): loomc's SGEMM kernel
+# (lib/Halide/GemmKernel.h; 64x128 tiles, 64x64 for N <= 128), "k128x128" /
+# "k64x64" its other tiles, "k any rows" also below kernel_min_rows. "staged":
+# the Halide shared-memory accumulator schedule (schedules/cuda/gemm.cpp
+# scheduleStagedGemmCuda); "warp"/"wCxR": the warp-tiled one
+# (scheduleWarpGemmCuda), C output features × R rows per lane (4 × 32 unless
+# named), where it gives >= 1024 blocks; "any": at any block count; "bpad1":
+# weight rows padded by 1, not 4. Run the Halide ones with --regs 255 too
+# (see there).
+HALIDE = {"kernel": 0}
 VARIANTS = {
-    "staged": {},  # the default
-    "warp": {"gemm_warp_min_blocks": 1024},  # 4 × 32 per lane, weight rows padded by 4
-    "w4x32 bpad1": {"gemm_warp_min_blocks": 1024, "gemm_pad_warp_rhs": 1},
-    "w4x32 u4": {"gemm_warp_min_blocks": 1024, "gemm_warp_unroll": 4},
-    "w4x32 s32": {"gemm_warp_min_blocks": 1024, "gemm_warp_slab": 32},
-    "w4x32 s8": {"gemm_warp_min_blocks": 1024, "gemm_warp_slab": 8},
-    "w4x32 raster2": {"gemm_warp_min_blocks": 1024, "gemm_warp_raster": 2},
-    "w4x16": {"gemm_warp_min_blocks": 1024, "gemm_warp_rows": 16},
-    "w4x16 bpad1": {"gemm_warp_min_blocks": 1024, "gemm_warp_rows": 16, "gemm_pad_warp_rhs": 1},
-    "w4x16 u4": {"gemm_warp_min_blocks": 1024, "gemm_warp_rows": 16, "gemm_warp_unroll": 4},
-    "w2x32": {"gemm_warp_min_blocks": 1024, "gemm_warp_cols": 2},
-    "w4x8": {"gemm_warp_min_blocks": 1024, "gemm_warp_rows": 8},
-    "w8x16": {"gemm_warp_min_blocks": 1024, "gemm_warp_cols": 8, "gemm_warp_rows": 16},
-    "warp any": {"gemm_warp_min_blocks": 1},
-    "w2x8 any": {"gemm_warp_min_blocks": 1, "gemm_warp_cols": 2, "gemm_warp_rows": 8},
-    "staged r8x8": {"gemm_reg_cols": 8},
+    "kernel": {},  # the default
+    "k128x128": {"kernel_tile": 1},
+    "k64x128": {"kernel_tile": 2},
+    "k64x64": {"kernel_tile": 3},
+    "k any rows": {"kernel_min_rows": 1},
+    "staged": HALIDE,
+    "warp": {**HALIDE, "gemm_warp_min_blocks": 1024},  # 4 × 32 per lane, weight rows padded by 4
+    "w4x32 bpad1": {**HALIDE, "gemm_warp_min_blocks": 1024, "gemm_pad_warp_rhs": 1},
+    "w4x32 u4": {**HALIDE, "gemm_warp_min_blocks": 1024, "gemm_warp_unroll": 4},
+    "w4x32 s32": {**HALIDE, "gemm_warp_min_blocks": 1024, "gemm_warp_slab": 32},
+    "w4x32 s8": {**HALIDE, "gemm_warp_min_blocks": 1024, "gemm_warp_slab": 8},
+    "w4x32 raster2": {**HALIDE, "gemm_warp_min_blocks": 1024, "gemm_warp_raster": 2},
+    "w4x16": {**HALIDE, "gemm_warp_min_blocks": 1024, "gemm_warp_rows": 16},
+    "w4x16 bpad1": {**HALIDE, "gemm_warp_min_blocks": 1024, "gemm_warp_rows": 16,
+                    "gemm_pad_warp_rhs": 1},
+    "w4x16 u4": {**HALIDE, "gemm_warp_min_blocks": 1024, "gemm_warp_rows": 16,
+                 "gemm_warp_unroll": 4},
+    "w2x32": {**HALIDE, "gemm_warp_min_blocks": 1024, "gemm_warp_cols": 2},
+    "w4x8": {**HALIDE, "gemm_warp_min_blocks": 1024, "gemm_warp_rows": 8},
+    "w8x16": {**HALIDE, "gemm_warp_min_blocks": 1024, "gemm_warp_cols": 8,
+              "gemm_warp_rows": 16},
+    "warp any": {**HALIDE, "gemm_warp_min_blocks": 1},
+    "w2x8 any": {**HALIDE, "gemm_warp_min_blocks": 1, "gemm_warp_cols": 2, "gemm_warp_rows": 8},
+    "staged r8x8": {**HALIDE, "gemm_reg_cols": 8},
 }
-BIG_VARIANTS = ["staged", "warp", "w4x32 bpad1", "w4x32 u4", "w4x32 s32", "w4x32 raster2",
-                "w4x16", "w4x16 bpad1", "w4x16 u4", "w2x32", "w8x16"]
-SMALL_VARIANTS = ["staged", "warp", "warp any", "w2x8 any"]
-QUICK = ["staged", "warp"]
-# The Mamba-2 block (bench_mamba2.spec, d_model 768) at B × L: its linears
-# with each of these variants (timed only; the linears are checked above).
-MAMBA = [(8, 1024), (1, 1024)]
-MAMBA_VARIANTS = ["staged", "warp", "w4x16"]
+BIG_VARIANTS = ["kernel", "k128x128", "k64x64", "staged", "warp"]
+SMALL_VARIANTS = ["kernel", "k any rows", "k64x128", "k64x64", "staged"]
+QUICK = ["kernel", "staged"]
+# The Mamba-2 and Hydra blocks (bench_mamba2.spec, d_model 768) at B × L:
+# their linears with each of these variants (timed only; the linears are
+# checked above).
+MAMBA = [("mamba2", 8, 1024), ("mamba2", 1, 1024), ("hydra", 8, 1024)]
+MAMBA_VARIANTS = ["kernel", "staged"]
 
 
 def spec(rows, inputs, outputs):
@@ -112,6 +126,12 @@ def build(directory, quick):
                                    "-o", "-"], check=True, capture_output=True).stdout
             stmt = stmt.decode("latin-1")
             launch = re.search(r'halide_cuda_run\([^,]*, "[^"]*", (.*?), \(void \*\)make_struct', stmt)
+            if "loom_kernel_" in stmt:  # loomc's SGEMM kernel: its PTX follows the assembly
+                asm = subprocess.run([loomc, spec_path, "--target=cuda", "--emit=asm", *flags,
+                                      "-o", "-"], check=True, capture_output=True).stdout
+                stmt = asm.decode("latin-1")
+                stmt = stmt[stmt.index("// loomc kernel"):]
+                launch = re.search(r"// loomc kernel \S+ \(extern stage \S+\), (.*)", stmt)
             manifest.append({"case": case, "shape": shape, "variant": variant,
                              "exe": os.path.basename(exe), "fma": stmt.count("fma.rn.f32"),
                              "local": len(re.findall(r"\.local\b", stmt)),
@@ -119,11 +139,11 @@ def build(directory, quick):
                              "launch": launch.group(1) if launch else "?"})
             print(f"gpu_linear: {case} {variant}: {manifest[-1]}", flush=True)
     import bench_mamba2
-    for batch, length in MAMBA:
-        case = f"mamba2_{batch}x{length}"
+    for block, batch, length in MAMBA:
+        case = f"{block}_{batch}x{length}"
         spec_path = os.path.join(directory, case + ".loom")
         with open(spec_path, "w") as f:
-            f.write(bench_mamba2.spec("mamba2", batch, length))
+            f.write(bench_mamba2.spec(block, batch, length))
         for variant in MAMBA_VARIANTS:
             flags = [f"--knob=linear.{k}={v}" for k, v in VARIANTS[variant].items()]
             exe = os.path.join(directory, f"{case}.{slug(variant)}.cuda")
