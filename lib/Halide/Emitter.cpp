@@ -120,12 +120,15 @@ private:
   /// Whether `op` (a slice or reshape) only re-indexes a buffer that the
   /// pipeline has anyway, for consumers that can read through it. Called in
   /// program order, when its producer's role is known.
-  bool isBufferView(Operation &op) const {
+  bool isBufferView(Operation &op) {
     Value result = op.getResult(0);
-    if (result.use_empty() || llvm::any_of(result.getUsers(), [](Operation *user) {
+    // Extern stages (the scan kernel, the SGEMM kernel) are handed buffers:
+    // a view is copied for them, as a materialized value.
+    if (result.use_empty() || llvm::any_of(result.getUsers(), [&](Operation *user) {
           StringRef name = user->getName().getStringRef();
-          return isa<OutputOp, SelectiveScanOp>(user) || name.starts_with("loom.sparse_") ||
-                 name.starts_with("loom.mask_");
+          auto linear = dyn_cast<LinearOp>(user);
+          return isa<OutputOp, SelectiveScanOp>(user) || (linear && gemmKernelShape(linear)) ||
+                 name.starts_with("loom.sparse_") || name.starts_with("loom.mask_");
         }))
       return false;
     Operation *producer = op.getOperand(0).getDefiningOp();
@@ -165,6 +168,10 @@ private:
   /// not a buffer); failure when MLIR cannot make the PTX.
   FailureOr<std::optional<Halide::Func>> emitGemmKernel(LinearOp linear,
                                                         const std::string &name);
+  /// The SGEMM kernel's problem and tiling for `linear` when its knobs and
+  /// shape let it run the kernel (CUDA, schedules applied); the emitter
+  /// also needs buffers for its operands and nothing fused after it.
+  std::optional<GemmKernelShape> gemmKernelShape(LinearOp linear);
   /// The extern-stage arguments of `operands`, their extents appended to
   /// `kernel.bufferExtents`: each must be an input's or parameter's buffer
   /// or a materialized value (then bounded whole); false otherwise.
@@ -632,26 +639,13 @@ FailureOr<std::optional<Halide::Func>> Lowering::emitScanKernel(SelectiveScanOp 
   return std::optional<Halide::Func>(externStage(std::move(kernel), name, arguments));
 }
 
-FailureOr<std::optional<Halide::Func>> Lowering::emitGemmKernel(LinearOp linear,
-                                                                const std::string &name) {
-  int64_t tile = 0;
-  {
-    ScopedDiagnosticHandler quiet(linear->getContext(),
-                                  [](Diagnostic &) { return success(); });
-    FailureOr<KnobValues> knobs = knobValuesFor(linear, scheduleTarget);
-    if (failed(knobs) || knobs->get("kernel") == 0)
-      return std::optional<Halide::Func>();
-    tile = knobs->get("kernel_tile");
-    std::vector<int64_t> input = shapeOf(linear.getInput());
-    int64_t rows = 1;
-    for (size_t dim = 0; dim + 1 < input.size(); ++dim)
-      rows *= input[dim];
-    // Measured on the H100 (gpu_linear.py): below 256 rows (64 × 768 → 3072)
-    // and 32 features (8192 × 1536 → 24) the Halide schedules are faster.
-    if (input.size() < 2 || rows < knobs->get("kernel_min_rows") ||
-        shapeOf(linear.getResult()).back() < knobs->get("kernel_min_features"))
-      return std::optional<Halide::Func>();
-  }
+std::optional<GemmKernelShape> Lowering::gemmKernelShape(LinearOp linear) {
+  if (scheduleTarget != ScheduleTarget::Cuda || !applySchedules)
+    return std::nullopt;
+  ScopedDiagnosticHandler quiet(linear->getContext(), [](Diagnostic &) { return success(); });
+  FailureOr<KnobValues> knobs = knobValuesFor(linear, scheduleTarget);
+  if (failed(knobs) || knobs->get("kernel") == 0)
+    return std::nullopt;
   std::vector<int64_t> input = shapeOf(linear.getInput()), output = shapeOf(linear.getResult());
   GemmKernelShape shape;
   shape.inFeatures = input.back();
@@ -660,8 +654,24 @@ FailureOr<std::optional<Halide::Func>> Lowering::emitGemmKernel(LinearOp linear,
   for (size_t dim = 0; dim + 1 < input.size(); ++dim)
     shape.rows *= input[dim];
   shape.hasBias = static_cast<bool>(linear.getBias());
+  // Measured on the H100 (gpu_linear.py): below 256 rows (64 × 768 → 3072)
+  // and 32 features (8192 × 1536 → 24) the Halide schedules are faster.
+  if (input.size() < 2 || shape.rows < knobs->get("kernel_min_rows") ||
+      shape.outFeatures < knobs->get("kernel_min_features") ||
+      !chooseGemmKernelTiling(shape, knobs->get("kernel_tile")))
+    return std::nullopt;
+  return shape;
+}
+
+FailureOr<std::optional<Halide::Func>> Lowering::emitGemmKernel(LinearOp linear,
+                                                                const std::string &name) {
+  std::optional<GemmKernelShape> tiled = gemmKernelShape(linear);
+  if (!tiled)
+    return std::optional<Halide::Func>();
+  GemmKernelShape shape = *tiled;
+  std::vector<int64_t> output = shapeOf(linear.getResult());
   // The extern stage is the stored Func: no elementwise op fused after it.
-  if (!chooseGemmKernelTiling(shape, tile) || storedValue.lookup(linear) != linear.getResult())
+  if (storedValue.lookup(linear) != linear.getResult())
     return std::optional<Halide::Func>();
   std::vector<Value> operands = {linear.getInput(), linear.getWeight()};
   if (linear.getBias())
