@@ -323,25 +323,29 @@ LogicalResult Lowering::emit(Operation *op) {
   }
 
   bool supported = true, kernelFailed = false;
+  // An op that runs as loomc's own kernel (an extern stage): its Funcs are
+  // that stage's call. True when `call` is such a stage or failed (then
+  // kernelFailed), false when the op takes its Halide path.
+  auto externCall = [&](auto funcs, FailureOr<std::optional<Halide::Func>> call) {
+    if (failed(call)) {
+      kernelFailed = true;
+      return true;
+    }
+    if (!*call)
+      return false;
+    funcs.result = **call;
+    funcs.externKernel = true;
+    func = funcs.result;
+    opFuncs[op] = funcs;
+    return true;
+  };
   llvm::TypeSwitch<Operation *>(op)
       .Case([&](LinearOp linear) {
         // CUDA: the register-tiled SGEMM kernel (knob `kernel`) where it
         // applies; a bad knob is reported when the op is scheduled.
-        if (scheduleTarget == ScheduleTarget::Cuda && applySchedules) {
-          FailureOr<std::optional<Halide::Func>> call = emitGemmKernel(linear, name);
-          if (failed(call)) {
-            kernelFailed = true;
-            return;
-          }
-          if (*call) {
-            LinearFuncs funcs;
-            funcs.result = **call;
-            funcs.externKernel = true;
-            func = funcs.result;
-            opFuncs[op] = funcs;
-            return;
-          }
-        }
+        if (scheduleTarget == ScheduleTarget::Cuda && applySchedules &&
+            externCall(LinearFuncs{}, emitGemmKernel(linear, name)))
+          return;
         LinearFuncs funcs =
             emitLinear(tensor(linear.getInput()), tensor(linear.getWeight()),
                        optionalTensor(linear.getBias()), name);
@@ -482,21 +486,9 @@ LogicalResult Lowering::emit(Operation *op) {
           if (succeeded(knobs) && gpu)
             kernel = knobs->get("kernel") != 0;
         }
-        if (kernel && applySchedules) {
-          FailureOr<std::optional<Halide::Func>> call = emitScanKernel(scan, name);
-          if (failed(call)) {
-            kernelFailed = true;
-            return;
-          }
-          if (*call) {
-            SelectiveScanFuncs funcs;
-            funcs.result = **call;
-            funcs.externKernel = true;
-            func = funcs.result;
-            opFuncs[op] = funcs;
-            return;
-          }
-        }
+        if (kernel && applySchedules &&
+            externCall(SelectiveScanFuncs{}, emitScanKernel(scan, name)))
+          return;
         SelectiveScanFuncs funcs = emitSelectiveScan(
             tensor(scan.getU()), tensor(scan.getDelta()), tensor(scan.getA()),
             tensor(scan.getB()), tensor(scan.getC()), optionalTensor(scan.getD()),

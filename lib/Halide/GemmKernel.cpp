@@ -271,18 +271,10 @@ std::string GemmWriter::module(llvm::StringRef symbol) {
   if (s.hasBias)
     params.push_back("%bias: " + biasType);
   params.push_back("%y: " + yType);
-  return fmt::format(
-      "module attributes {{gpu.container_module}} {{\n"
-      "  gpu.module @{0} {{\n"
-      "    gpu.func @{0}({1}) workgroup(%raw_x : {2} {{llvm.align = 16 : i64}}, "
-      "%raw_w : {3} {{llvm.align = 16 : i64}}) kernel "
-      "attributes {{gpu.known_block_size = array<i32: {4}, 1, 1>}} {{\n"
-      "{5}"
-      "      gpu.return\n"
-      "    }}\n"
-      "  }}\n"
-      "}}\n",
-      symbol.str(), fmt::join(params, ", "), staged[0].raw, staged[1].raw, T, w.body);
+  return kernelModule(symbol.str(), params,
+                      {"%raw_x : " + staged[0].raw + " {llvm.align = 16 : i64}",
+                       "%raw_w : " + staged[1].raw + " {llvm.align = 16 : i64}"},
+                      T, w.body);
 }
 
 } // namespace

@@ -117,6 +117,27 @@ private:
   int counter = 0;
 };
 
+/// The MLIR module of one kernel `symbol` (its gpu.module and gpu.func of
+/// the same name): `params` its arguments, `workgroup` its shared-memory
+/// attributions, `threads` the block size (one dimension), `body` the
+/// KernelWriter's statements.
+inline std::string kernelModule(const std::string &symbol,
+                                const std::vector<std::string> &params,
+                                const std::vector<std::string> &workgroup, int threads,
+                                const std::string &body) {
+  return fmt::format("module attributes {{gpu.container_module}} {{\n"
+                     "  gpu.module @{0} {{\n"
+                     "    gpu.func @{0}({1}) workgroup({2}) kernel "
+                     "attributes {{gpu.known_block_size = array<i32: {3}, 1, 1>}} {{\n"
+                     "{4}"
+                     "      gpu.return\n"
+                     "    }}\n"
+                     "  }}\n"
+                     "}}\n",
+                     symbol, fmt::join(params, ", "), fmt::join(workgroup, ", "), threads,
+                     body);
+}
+
 } // namespace loom
 
 #endif // LOOM_HALIDE_KERNELWRITER_H

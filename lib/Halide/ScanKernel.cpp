@@ -229,17 +229,8 @@ std::string selectiveScanKernelMLIR(const ScanKernelShape &shape, llvm::StringRe
   }
   w.line("}");
 
-  return fmt::format(
-      "module attributes {{gpu.container_module}} {{\n"
-      "  gpu.module @{0} {{\n"
-      "    gpu.func @{0}({1}) workgroup(%totals : {2}, %carry : {3}) kernel "
-      "attributes {{gpu.known_block_size = array<i32: {4}, 1, 1>}} {{\n"
-      "{5}"
-      "      gpu.return\n"
-      "    }}\n"
-      "  }}\n"
-      "}}\n",
-      symbol.str(), fmt::join(params, ", "), totals, carries, T, w.body);
+  return kernelModule(symbol.str(), params, {"%totals : " + totals, "%carry : " + carries}, T,
+                      w.body);
 }
 
 mlir::FailureOr<std::string> compileKernelToPTX(llvm::StringRef moduleText,
