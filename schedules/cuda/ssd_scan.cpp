@@ -161,7 +161,8 @@ void scheduleChunked(SSDScanFuncs funcs, const ScheduleContext &context,
     state.compute_root()
         .split(vars[0], pRow, pThread, threads, TailStrategy::GuardWithIf)
         .split(vars[1], nBlock, nInner, stateBlock, TailStrategy::GuardWithIf)
-        .split(nInner, nRow, nThread, nThreads, TailStrategy::GuardWithIf)
+        .split(nInner, nThread, nRow, (stateBlock + nThreads - 1) / nThreads,
+               TailStrategy::GuardWithIf)
         .fuse(vars[2], vars[3], headChunk)
         .reorder(pRow, nRow, pThread, nThread, nBlock, headChunk, vars[4])
         .gpu_blocks(nBlock, headChunk, vars[4])
@@ -254,7 +255,14 @@ void scheduleChunked(SSDScanFuncs funcs, const ScheduleContext &context,
     if (offDiagonal) {
       sums.push_back(funcs.offDiagonal);
       steps.push_back(RVar(funcs.offSteps.x));
-      stageShared(funcs.chunkC, block, {states, blockRows}, threads, iThreads, 1);
+      // C of the block's steps, stored transposed (steps contiguous, rows
+      // padded to a multiple of 4 floats): a thread's `out_rows`
+      // consecutive steps of one state are 16-byte loads, broadcast to the
+      // warp (its lanes share the steps).
+      Func c = funcs.chunkC;
+      std::vector<Var> cVars = c.args(); // (n, i, ...)
+      stageShared(c, block, {states, blockRows}, threads, iThreads, 0);
+      c.reorder_storage(cVars[1], cVars[0]).align_storage(cVars[1], (blockRows + 7) / 4 * 4);
     }
     for (size_t k = 0; k < sums.size(); ++k) {
       std::vector<Var> sumVars = sums[k].args(); // (p, i, h, c, b)

@@ -72,7 +72,8 @@ loom.model @ssd {
 // shared memory, 640 floats; 32 p lanes, each a tile of 8 states); the
 // carry (a thread per state entry, its 3 chunk steps unrolled: 3 stores);
 // the outputs (a block per chunk of a head: its 16 × 17 masked weights,
-// 16 × 9 C rows and 16 × 32 x in shared memory, 928 floats; 32 p lanes × 2
+// C (8 states × 16 steps, stored transposed, padded to 8 × 20) and 16 × 32 x in
+// shared memory, 944 floats; 32 p lanes × 2
 // thread rows of 8 steps); registers only, no local memory.
 // GPUCHUNK:     .visible .entry _kernel_y_scores_s0_{{.*}}(
 // GPUCHUNK:     st.shared.f32
@@ -93,4 +94,4 @@ loom.model @ssd {
 // GPUCHUNK:     halide_cuda_run({{.*}}"_kernel_y_scores_s0_{{.*}}", 1, 8, 1, 16, 8, 1, 0 + (288*4),
 // GPUCHUNK:     halide_cuda_run({{.*}}"_kernel_y_chunk_state_s0_{{.*}}", 1, 16, 2, 32, 1, 1, 0 + (640*4),
 // GPUCHUNK:     halide_cuda_run({{.*}}"_kernel_y_chunk_state_s1_{{.*}}", 1, 1, 8, 32, 8, 1,
-// GPUCHUNK:     halide_cuda_run({{.*}}"_kernel_y_chunk_out_s0_{{.*}}", 1, 16, 2, 32, 2, 1, 0 + (928*4),
+// GPUCHUNK:     halide_cuda_run({{.*}}"_kernel_y_chunk_out_s0_{{.*}}", 1, 16, 2, 32, 2, 1, 0 + (944*4),
