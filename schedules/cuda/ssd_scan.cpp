@@ -66,6 +66,15 @@ void stageShared(Func func, LoopLevel level, const std::vector<int> &extents, in
   spreadOverThreads(func, fused, threadsX, threadsY);
 }
 
+/// `sum` (a pure init and one update over `steps`) as a thread's register
+/// tile: computed at `thread`, its two pure dimensions unrolled inside the
+/// loop over the steps.
+void registerTile(Func sum, LoopLevel thread, RVar steps) {
+  std::vector<Var> vars = sum.args();
+  sum.compute_at(thread).store_in(MemoryType::Register).unroll(vars[0]).unroll(vars[1]);
+  sum.update().reorder(vars[0], vars[1], steps).unroll(vars[0]).unroll(vars[1]);
+}
+
 void scheduleChunked(SSDScanFuncs funcs, const ScheduleContext &context,
                      int64_t tileX, int64_t tileY) {
   const int chunk = static_cast<int>(funcs.chunk);
@@ -122,13 +131,7 @@ void scheduleChunked(SSDScanFuncs funcs, const ScheduleContext &context,
         .gpu_threads(jThread, iThread)
         .unroll(jRow)
         .unroll(iRow);
-    std::vector<Var> sumVars = funcs.scoreSum.args();
-    funcs.scoreSum.compute_at(scores, jThread).store_in(MemoryType::Register)
-        .unroll(sumVars[0]).unroll(sumVars[1]);
-    funcs.scoreSum.update()
-        .reorder(sumVars[0], sumVars[1], RVar(funcs.scoreSteps.x))
-        .unroll(sumVars[0])
-        .unroll(sumVars[1]);
+    registerTile(funcs.scoreSum, LoopLevel(scores, jThread), RVar(funcs.scoreSteps.x));
     LoopLevel block(scores, iBlock);
     stageShared(funcs.scoreC, block, {states, scoreRows}, jThreads, iThreads, 1);
     if (stageB)
@@ -169,13 +172,7 @@ void scheduleChunked(SSDScanFuncs funcs, const ScheduleContext &context,
         .gpu_threads(pThread, nThread)
         .unroll(nRow)
         .unroll(pRow);
-    std::vector<Var> localVars = funcs.chunkLocal.args();
-    funcs.chunkLocal.compute_at(state, pThread).store_in(MemoryType::Register)
-        .unroll(localVars[0]).unroll(localVars[1]);
-    funcs.chunkLocal.update()
-        .reorder(localVars[0], localVars[1], RVar(funcs.localSteps.x))
-        .unroll(localVars[0])
-        .unroll(localVars[1]);
+    registerTile(funcs.chunkLocal, LoopLevel(state, pThread), RVar(funcs.localSteps.x));
     LoopLevel block(state, nBlock);
     if (stageX)
       stageShared(funcs.chunkX.in(funcs.chunkLocal), block, {headDim, chunk}, threads,
