@@ -160,7 +160,8 @@ const Knob transposeCuda[] = {
     LOOM_GPU_TILE_KNOBS,
     {"tile", 32,
      "a transpose that moves the contiguous dimension: square tiles of this size staged in "
-     "shared memory (read and written coalesced; 0: one element per thread, tile_x × tile_y)",
+     "shared memory (read and written coalesced; 0, or a tile that does not divide the "
+     "extents or fit 48 KiB: one element per thread, tile_x × tile_y)",
      0},
     {"rows", 8, "threads per block along the tile's second dimension (each copies tile/rows rows)"},
 };

@@ -26,8 +26,11 @@ void scheduleTransposeCuda(const TransposeFuncs &transpose, const ScheduleContex
   // when the contiguous dimension moves; a tile staged in shared memory
   // reads it along rows and writes the result along rows. Whole tiles
   // only: the staging then never reads past the input.
+  // A tile must also fit a block: its padded rows in the 48 KiB of static
+  // shared memory, tile × rows threads in 1024.
+  constexpr int64_t sharedBytes = 48 * 1024, maxThreads = 1024;
   if (tile == 0 || across == 0 || extents[0] % tile != 0 || extents[across] % tile != 0 ||
-      tile % rows != 0) {
+      tile % rows != 0 || tile * (tile + 1) * 4 > sharedBytes || tile * rows > maxThreads) {
     scheduleDataMovementCuda(context);
     return;
   }
